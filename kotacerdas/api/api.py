@@ -1,0 +1,182 @@
+"""The JSON API (django-ninja) under /api/v1/: regions, areas, agencies, framework, capabilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
+
+from kotacerdas.accounts.roles import Perm
+from kotacerdas.accounts.selectors import has_perm, is_member, memberships_of
+from kotacerdas.agencies.models import Agency, Capability
+from kotacerdas.agencies.selectors import capabilities_of, get_agency
+from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
+from kotacerdas.api.auth import API_AUTH
+from kotacerdas.api.schemas import (
+    AgencyOut,
+    AreaOut,
+    CapabilityIn,
+    CapabilityOut,
+    DimensionOut,
+    ErrorOut,
+    MembershipOut,
+    MeOut,
+    RegionOut,
+)
+from kotacerdas.core.errors import ApplicationError
+from kotacerdas.framework.models import Element
+from kotacerdas.framework.selectors import dimensions_with_elements
+from kotacerdas.regions.models import Area, Region
+
+api = NinjaAPI(
+    title="Kota Cerdas API",
+    version="1",
+    description="Regions, administrative areas, agencies, the Smart City framework and capabilities.",
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+)
+
+MAX_LIST = 1000
+UNKNOWN_ELEMENT = "Unknown element code: %(code)s"
+DUPLICATE_ELEMENT = "Element %(code)s is listed twice."
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Invalid input."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+def _member_region(request: HttpRequest, slug: str) -> Region:
+    """The region, if the caller is a member of it; otherwise 404 (never another region's data)."""
+    region = Region.objects.filter(slug=slug, is_active=True).first()
+    if region is None or not is_member(request.user, region):
+        raise Http404
+    return region
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    memberships = [
+        MembershipOut(
+            role=m.role,
+            region=m.region.slug if m.region else None,
+            agency=m.agency.slug if m.agency else None,
+            area_id=m.area_id,
+        )
+        for m in memberships_of(request.user)
+    ]
+    user: Any = request.user
+    return {"username": user.username, "full_name": user.full_name, "memberships": memberships}
+
+
+@api.get("/regions", response=list[RegionOut], tags=["regions"])
+def region_list(request: HttpRequest) -> list[Region]:
+    """The regions the caller is a member of."""
+    return sorted({m.region for m in memberships_of(request.user) if m.region}, key=lambda r: r.name)
+
+
+@api.get("/regions/{slug}", response={200: RegionOut, 404: ErrorOut}, tags=["regions"])
+def region_detail(request: HttpRequest, slug: str) -> Region:
+    return _member_region(request, slug)
+
+
+@api.get("/regions/{slug}/areas", response={200: list[AreaOut], 404: ErrorOut}, tags=["regions"])
+def area_list(
+    request: HttpRequest, slug: str, level: int | None = Query(None, ge=1, le=4), parent: int | None = None
+) -> QuerySet[Area]:
+    """The region's administrative units, filtered by level and parent (at most 1000)."""
+    areas = Area.objects.for_region(_member_region(request, slug)).order_by("level", "name")
+    if level is not None:
+        areas = areas.filter(level=level)
+    if parent is not None:
+        areas = areas.filter(parent_id=parent)
+    return areas[:MAX_LIST]
+
+
+@api.get("/regions/{slug}/agencies", response={200: list[AgencyOut], 404: ErrorOut}, tags=["agencies"])
+def agency_list(request: HttpRequest, slug: str) -> QuerySet[Agency]:
+    region = _member_region(request, slug)
+    return Agency.objects.for_region(region).filter(is_active=True).select_related("parent").order_by("name")
+
+
+@api.get(
+    "/regions/{slug}/agencies/{agency_slug}/capabilities",
+    response={200: list[CapabilityOut], 404: ErrorOut},
+    tags=["agencies"],
+)
+def capability_list(request: HttpRequest, slug: str, agency_slug: str) -> list[dict[str, str]]:
+    agency = get_agency(region=_member_region(request, slug), slug=agency_slug)
+    return [_capability_out(cap) for cap in capabilities_of(agency=agency)]
+
+
+@api.put(
+    "/regions/{slug}/agencies/{agency_slug}/capabilities",
+    response={200: list[CapabilityOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["agencies"],
+)
+def capability_declare(
+    request: HttpRequest, slug: str, agency_slug: str, payload: list[CapabilityIn]
+) -> tuple[int, Any]:
+    """Replace the agency's declared elements with the given list."""
+    region = _member_region(request, slug)
+    agency = get_agency(region=region, slug=agency_slug)
+    if not has_perm(request.user, Perm.CAPABILITY_DECLARE, region, agency):
+        return 403, {"detail": _("You may not declare capabilities for this agency.")}
+    choices = _capability_choices(region, payload)
+    caps = capabilities_declare(agency=agency, choices=choices, actor=request.user)  # type: ignore[arg-type]
+    return 200, [_capability_out(cap) for cap in caps]
+
+
+def _capability_choices(region: Region, payload: list[CapabilityIn]) -> list[CapabilityChoice]:
+    elements = {e.code: e for e in Element.objects.for_region(region)}
+    seen: set[str] = set()
+    choices = []
+    for item in payload:
+        if item.element not in elements:
+            raise ApplicationError(_(UNKNOWN_ELEMENT) % {"code": item.element})
+        if item.element in seen:
+            raise ApplicationError(_(DUPLICATE_ELEMENT) % {"code": item.element})
+        seen.add(item.element)
+        choices.append(CapabilityChoice(element=elements[item.element], note=item.note.strip()))
+    return choices
+
+
+def _capability_out(cap: Capability) -> dict[str, str]:
+    return {"element": cap.element.code, "note": cap.note}
+
+
+@api.get("/dimensions", response={200: list[DimensionOut], 404: ErrorOut}, tags=["framework"])
+def dimension_list(request: HttpRequest, region: str | None = None) -> list[dict[str, Any]]:
+    """The six dimensions and their elements; with `region`, including that region's own elements."""
+    scope = _member_region(request, region) if region else None
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "name_en": d.name_en,
+            "elements": [
+                {"code": e.code, "name": e.name, "name_en": e.name_en, "regional": e.region_id is not None}
+                for e in d.region_elements  # type: ignore[attr-defined]
+            ],
+        }
+        for d in dimensions_with_elements(region=scope)
+    ]

@@ -1,0 +1,63 @@
+"""The tenancy layer for pages: resolve `/<region-slug>/`, check membership and permission once."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kotacerdas.accounts.roles import Perm
+from kotacerdas.accounts.selectors import has_perm, is_member
+from kotacerdas.regions.models import Region
+
+RegionView = Callable[..., HttpResponse]
+
+
+def get_region(slug: str) -> Region:
+    """The active region with this slug, or 404."""
+    return get_object_or_404(Region, slug=slug, is_active=True)
+
+
+def require_perm(request: HttpRequest, perm: Perm, *, agency: Any = None) -> None:
+    """Raise 403 unless the user holds the permission in the request's region (and agency)."""
+    if not has_perm(request.user, perm, request.region, agency):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def region_page(*, perm: Perm | None = None, public: bool = False) -> Callable[[RegionView], RegionView]:
+    """Decorate a view of `/<region-slug>/...`; the view receives the Region instead of the slug.
+
+    1. Unknown or inactive region: 404.
+    2. Public pages: anyone. Other pages: login first; a non-member of the region gets 404
+       (the region's internals are not revealed); a member without the permission gets 403.
+    3. The region's time zone is active while the view runs.
+    """
+    if not public and perm is None:
+        raise ValueError("a non-public region page must name its permission")
+
+    def decorator(view: RegionView) -> RegionView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, region_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            region = get_region(region_slug)
+            request.region = region  # type: ignore[attr-defined]
+            if not public:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if not is_member(request.user, region):
+                    raise Http404
+                if perm is not None:
+                    require_perm(request, perm)
+            with timezone.override(zoneinfo.ZoneInfo(region.time_zone)):
+                return view(request, region, *args, **kwargs)
+
+        wrapper.region_public = public  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

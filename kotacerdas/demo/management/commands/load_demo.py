@@ -1,0 +1,33 @@
+"""Load the demo regions, agencies and accounts (idempotent; refused in production)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from kotacerdas.demo.loader import load_all
+
+STEPS = 4
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (Kota Yogyakarta, Kabupaten Musi Rawas, one account per role). Safe to run twice."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data is not allowed here (PRODUCTION=true). Set DEMO_DATA_ALLOWED=true to override."
+            )
+        with tqdm(total=STEPS, desc="demo data", unit="step", disable=options["verbosity"] == 0) as bar:
+
+            def progress(message: str) -> None:
+                bar.update(1)
+                bar.write(f"  {message}")
+
+            accounts = load_all(progress)
+        self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
+        for username, role in accounts:
+            self.stdout.write(f"  {username:<36} {role}")

@@ -1,0 +1,18 @@
+"""Top-level URLs: platform pages first, then everything under /<region-slug>/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kotacerdas.api.api import api
+
+urlpatterns = [
+    path("", include("kotacerdas.core.urls")),
+    path("accounts/", include("kotacerdas.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("<slug:region_slug>/", include("kotacerdas.regions.urls")),
+    path("<slug:region_slug>/agencies/", include("kotacerdas.agencies.urls")),
+    path("<slug:region_slug>/framework/", include("kotacerdas.framework.urls")),
+    path("<slug:region_slug>/audit/", include("kotacerdas.audit.urls")),
+]
