@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kotacerdas.api.api import api
+from kotacerdas.core import converters  # noqa: F401  (registers the "pk" converter)
 
 urlpatterns = [
     path("", include("kotacerdas.core.urls")),

@@ -50,5 +50,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("tokens/", views.token_list, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/<pk:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -41,6 +41,7 @@ api = NinjaAPI(
 )
 
 MAX_LIST = 1000
+MAX_ID = 2**63 - 1
 UNKNOWN_ELEMENT = "Unknown element code: %(code)s"
 DUPLICATE_ELEMENT = "Element %(code)s is listed twice."
 
@@ -101,7 +102,10 @@ def region_detail(request: HttpRequest, slug: str) -> Region:
 
 @api.get("/regions/{slug}/areas", response={200: list[AreaOut], 404: ErrorOut}, tags=["regions"])
 def area_list(
-    request: HttpRequest, slug: str, level: int | None = Query(None, ge=1, le=4), parent: int | None = None
+    request: HttpRequest,
+    slug: str,
+    level: int | None = Query(None, ge=1, le=4),
+    parent: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> QuerySet[Area]:
     """The region's administrative units, filtered by level and parent (at most 1000)."""
     areas = Area.objects.for_region(_member_region(request, slug)).order_by("level", "name")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditAction(models.TextChoices):
     REGION_CREATED = "regions.region.created", _("Region created")
+    REGION_UPDATED = "regions.region.updated", _("Region updated")
     AREA_CREATED = "regions.area.created", _("Administrative unit created")
     AGENCY_CREATED = "agencies.agency.created", _("Agency created")
     AGENCY_UPDATED = "agencies.agency.updated", _("Agency updated")

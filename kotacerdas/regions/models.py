@@ -58,6 +58,13 @@ kemendagri_code_validator = RegexValidator(
     _("Use the Kemendagri code format, e.g. 34.71 or 34.71.01.1001."),
 )
 slug_validator = RegexValidator(r"^[a-z][a-z0-9-]{1,48}$", _("Use lower-case letters, digits and dashes."))
+# First path segments the platform itself uses; a region may not take them as its slug.
+RESERVED_SLUGS = frozenset({"accounts", "admin", "api", "i18n", "static", "media", "healthz", "open311", "platform"})
+
+
+def validate_region_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("%(value)s is reserved by the platform."), params={"value": value})
 
 
 def validate_time_zone(value: str) -> None:
@@ -72,7 +79,7 @@ class Region(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=RegionKind.choices)
     code = models.CharField(_("Kemendagri code"), max_length=16, unique=True, validators=[kemendagri_code_validator])
-    slug = models.SlugField(_("slug"), max_length=50, unique=True, validators=[slug_validator])
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, validators=[slug_validator, validate_region_slug])
     province = models.CharField(_("province"), max_length=120, blank=True)
     seat = models.CharField(_("seat of government"), max_length=120, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_time_zone])

@@ -60,3 +60,32 @@ def area_create(
         after={"kind": kind, "name": name, "parent": parent.name if parent else None},
     )
     return area
+
+
+REGION_EDITABLE = (
+    "name",
+    "province",
+    "seat",
+    "time_zone",
+    "jurisdiction",
+    "district_kind",
+    "village_kind",
+    "is_active",
+)
+
+
+@transaction.atomic
+def region_update(*, region: Region, actor: User | None, **changes: object) -> Region:
+    """Change a region's descriptive fields (its code and slug stay: URLs and data depend on them)."""
+    unknown = set(changes) - set(REGION_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before = {field: getattr(region, field) for field in changes}
+    for field, value in changes.items():
+        setattr(region, field, value)
+    region.full_clean()
+    region.save()
+    audit.record(
+        actor=actor, action=AuditAction.REGION_UPDATED, target=region, region=region, before=before, after=changes
+    )
+    return region

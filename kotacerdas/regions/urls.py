@@ -7,5 +7,5 @@ app_name = "regions"
 urlpatterns = [
     path("", views.region_home, name="home"),
     path("areas/", views.area_list, name="area_list"),
-    path("areas/<int:area_id>/", views.area_detail, name="area_detail"),
+    path("areas/<pk:area_id>/", views.area_detail, name="area_detail"),
 ]

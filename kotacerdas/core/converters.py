@@ -1,0 +1,16 @@
+"""URL converters: a primary key is 1–18 digits, so a huge number is a 404 and never an overflow."""
+
+from django.urls import register_converter
+
+
+class PrimaryKeyConverter:
+    regex = "[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(PrimaryKeyConverter, "pk")
