@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kotacerdas.agencies",
     "kotacerdas.framework",
     "kotacerdas.audit",
+    "kotacerdas.planning",
     "kotacerdas.api",
     "kotacerdas.demo",
 ]
@@ -50,7 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kotacerdas.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

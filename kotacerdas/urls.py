@@ -16,4 +16,5 @@ urlpatterns = [
     path("<slug:region_slug>/agencies/", include("kotacerdas.agencies.urls")),
     path("<slug:region_slug>/framework/", include("kotacerdas.framework.urls")),
     path("<slug:region_slug>/audit/", include("kotacerdas.audit.urls")),
+    path("<slug:region_slug>/planning/", include("kotacerdas.planning.urls")),
 ]

@@ -46,22 +46,35 @@ class Perm(StrEnum):
     CAPABILITY_DECLARE = "agencies.capability.declare"  # for the member's own agency
     COVERAGE_VIEW = "framework.coverage.view"
     AUDIT_VIEW = "audit.log.view"
+    PLANNING_VIEW_ALL = "planning.view_all"  # every agency's proposals, not only one's own
+    ROUND_MANAGE = "planning.round.manage"
+    PROPOSAL_EDIT = "planning.proposal.edit"  # for the member's own agency
+    PROPOSAL_DECIDE = "planning.proposal.decide"
+    PROGRAMME_RUN = "planning.programme.run"  # for the lead agency
+    PROGRAMME_MANAGE = "planning.programme.manage"
+    MASTERPLAN_MANAGE = "planning.masterplan.manage"
+    DIGITALISATION_MANAGE = "planning.digitalisation.manage"
 
+
+# What an agency's own staff may do for their agency.
+_AGENCY_WORK = frozenset({Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE, Perm.PROPOSAL_EDIT, Perm.PROGRAMME_RUN})
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.DISKOMINFO_OFFICER: frozenset(
-        {Perm.REGION_VIEW_INTERNAL, Perm.AGENCY_MANAGE, Perm.CAPABILITY_DECLARE, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW}
-    ),
-    Role.BAPPEDA_PLANNER: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE, Perm.COVERAGE_VIEW}),
-    Role.AGENCY_OPERATOR: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE}),
-    Role.AGENCY_HEAD: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE}),
-    Role.LEADERSHIP: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW}),
+    Role.DISKOMINFO_OFFICER: _AGENCY_WORK
+    | {Perm.AGENCY_MANAGE, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE}
+    | {Perm.DIGITALISATION_MANAGE},
+    Role.BAPPEDA_PLANNER: _AGENCY_WORK
+    | {Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE, Perm.PROPOSAL_DECIDE}
+    | {Perm.PROGRAMME_MANAGE, Perm.MASTERPLAN_MANAGE},
+    Role.AGENCY_OPERATOR: _AGENCY_WORK,
+    Role.AGENCY_HEAD: _AGENCY_WORK,
+    Role.LEADERSHIP: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL}),
     # The inspector reads everything in the region and changes nothing.
-    Role.INSPECTOR: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW}),
+    Role.INSPECTOR: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL}),
     Role.CITIZEN: frozenset(),
     Role.RT_TREASURER: frozenset(),
     Role.RONDA_MEMBER: frozenset(),
 }
 
 # Permissions that act on one agency: granted only for the agency named in the membership.
-AGENCY_SCOPED_PERMS = frozenset({Perm.CAPABILITY_DECLARE})
+AGENCY_SCOPED_PERMS = frozenset({Perm.CAPABILITY_DECLARE, Perm.PROPOSAL_EDIT, Perm.PROGRAMME_RUN})

@@ -54,12 +54,12 @@ class AuditEntry(models.Model):
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
     @property
     def action_label(self) -> str:
         try:
             return str(AuditAction(self.action).label)
         except ValueError:
             return self.action
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"

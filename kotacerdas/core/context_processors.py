@@ -7,6 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from kotacerdas.accounts.selectors import is_staff_member
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.SITE_NAME, "region": getattr(request, "region", None)}
+    region = getattr(request, "region", None)
+    return {
+        "site_name": settings.SITE_NAME,
+        "region": region,
+        "region_staff": region is not None and is_staff_member(request.user, region),
+    }

@@ -169,6 +169,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
         "kelurahan-patangpuluhan",
         "",
     ),
+    ("operator-dishub.yogyakarta", "Operator Dinas Perhubungan", "agency_operator", "yogyakarta", "dishub", ""),
+    ("operator-disperindag.yogyakarta", "Operator Disperindag", "agency_operator", "yogyakarta", "disperindag", ""),
     ("warga.yogyakarta", "Warga Yogyakarta", "citizen", "yogyakarta", "", ""),
     ("bendahara-rt.yogyakarta", "Bendahara RT 01 Patangpuluhan", "rt_treasurer", "yogyakarta", "", "RW 01/RT 01"),
     ("ronda.yogyakarta", "Anggota Ronda RT 01 Patangpuluhan", "ronda_member", "yogyakarta", "", "RW 01/RT 01"),

@@ -13,7 +13,7 @@ from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.models import User
 from kotacerdas.agencies import services as agencies
 from kotacerdas.agencies.models import Agency, Capability
-from kotacerdas.demo import data
+from kotacerdas.demo import data, planning
 from kotacerdas.framework.models import Element
 from kotacerdas.regions import services as regions
 from kotacerdas.regions.models import Area, AreaKind, Region
@@ -115,6 +115,9 @@ def load_accounts(progress: Progress) -> list[tuple[str, str]]:
 @transaction.atomic
 def load_all(progress: Progress) -> list[tuple[str, str]]:
     """Load both regions and the demo accounts in one transaction."""
-    load_yogyakarta(progress)
+    yogyakarta = load_yogyakarta(progress)
     load_musi_rawas(progress)
-    return load_accounts(progress)
+    accounts_listed = load_accounts(progress)
+    planning.load(yogyakarta)
+    progress("Kota Yogyakarta: masterplan, planning round, proposals and programmes")
+    return accounts_listed

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from kotacerdas.demo.loader import load_all
 
-STEPS = 4
+STEPS = 5
 
 
 class Command(BaseCommand):
