@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKED = "accounts.token.revoked", _("API token revoked")
     ROUND_OPENED = "planning.round.opened", _("Planning round opened")
     ROUND_CLOSED = "planning.round.closed", _("Planning round closed")
+    ROUND_EXTENDED = "planning.round.extended", _("Planning round deadline changed")
     INVITATION_ANSWERED = "planning.invitation.answered", _("Agency answered the round")
     PROPOSAL_CREATED = "planning.proposal.created", _("Proposal drafted")
     PROPOSAL_UPDATED = "planning.proposal.updated", _("Proposal edited")

@@ -46,6 +46,10 @@ class RoundForm(forms.Form):
         self.fields["elements"].queryset = Element.objects.for_region(region).select_related("dimension")  # type: ignore[attr-defined]
 
 
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))

@@ -59,6 +59,7 @@ def get_proposal(*, user: Any, region: Region, pk: int) -> Proposal:
     )
     if proposal is None:
         raise Http404
+    proposal.region = region  # already loaded by the tenancy layer; saves a query per permission check
     return proposal
 
 
@@ -111,6 +112,7 @@ def get_round(*, region: Region, pk: int) -> PlanningRound:
     planning_round = PlanningRound.objects.for_region(region).select_related("opened_by").filter(pk=pk).first()
     if planning_round is None:
         raise Http404
+    planning_round.region = region  # already loaded by the tenancy layer; saves a query per permission check
     return planning_round
 
 
@@ -156,6 +158,7 @@ def get_programme(*, region: Region, pk: int) -> Programme:
     )
     if programme is None:
         raise Http404
+    programme.region = region  # already loaded by the tenancy layer; saves a query per permission check
     return programme
 
 
@@ -219,6 +222,7 @@ def get_masterplan(*, region: Region, pk: int) -> Masterplan:
     masterplan = Masterplan.objects.for_region(region).filter(pk=pk).first()
     if masterplan is None:
         raise Http404
+    masterplan.region = region  # already loaded by the tenancy layer; saves a query per permission check
     return masterplan
 
 
@@ -250,4 +254,5 @@ def get_digitalisation(*, region: Region, pk: int) -> DigitalisationRequest:
     )
     if request is None:
         raise Http404
+    request.region = region  # already loaded by the tenancy layer; saves a query per permission check
     return request

@@ -122,6 +122,29 @@ def round_close(*, planning_round: PlanningRound, actor: User) -> PlanningRound:
     return planning_round
 
 
+@transaction.atomic
+def round_extend(*, planning_round: PlanningRound, deadline: dt.date, actor: User) -> PlanningRound:
+    """Move the deadline of an open round (not into the past)."""
+    region = planning_round.region
+    _require(actor, Perm.ROUND_MANAGE, region)
+    if planning_round.status != RoundStatus.OPEN:
+        raise PlanningError(_(ROUND_CLOSED))
+    if deadline < timezone.localdate(timezone=zoneinfo.ZoneInfo(region.time_zone)):
+        raise PlanningError(_(ROUND_DEADLINE_IN_PAST), field="deadline")
+    before = {"deadline": planning_round.deadline.isoformat()}
+    PlanningRound.objects.filter(pk=planning_round.pk).update(deadline=deadline, updated_at=timezone.now())
+    planning_round.deadline = deadline
+    audit.record(
+        actor=actor,
+        action=AuditAction.ROUND_EXTENDED,
+        target=planning_round,
+        region=region,
+        before=before,
+        after={"deadline": deadline.isoformat()},
+    )
+    return planning_round
+
+
 def _deadline_passed(planning_round: PlanningRound) -> bool:
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(planning_round.region.time_zone))
     return today > planning_round.deadline

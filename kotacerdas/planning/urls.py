@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<pk:round_id>/", views.round_detail, name="round"),
     path("rounds/<pk:round_id>/close/", views.round_close, name="round_close"),
+    path("rounds/<pk:round_id>/extend/", views.round_extend, name="round_extend"),
     path("rounds/<pk:round_id>/publish/", views.round_publish, name="round_publish"),
     path("rounds/<pk:round_id>/nothing/", views.round_answer_nothing, name="round_nothing"),
     path("rounds/<pk:round_id>/proposals/new/", views.proposal_create, name="proposal_create"),

@@ -95,6 +95,7 @@ def round_detail(request: RegionRequest, region: Region, round_id: int) -> HttpR
         "can_decide": has_perm(request.user, Perm.PROPOSAL_DECIDE, region),
         "my_agencies": _proposing_agencies(request, region) if planning_round.status == RoundStatus.OPEN else [],
         "asked_elements": list(planning_round.elements.select_related("dimension")),
+        "deadline_form": planning_forms.DeadlineForm(initial={"deadline": planning_round.deadline}),
     }
     return render(request, "planning/round_detail.html", context)
 
@@ -105,6 +106,21 @@ def round_close(request: RegionRequest, region: Region, round_id: int) -> HttpRe
     planning_round = selectors.get_round(region=region, pk=round_id)
     if _attempt(request, None, lambda: services.round_close(planning_round=planning_round, actor=request.user)):
         messages.success(request, _("The round is closed."))
+    return redirect("planning:round", region_slug=region.slug, round_id=round_id)
+
+
+@require_POST
+@region_page(perm=Perm.ROUND_MANAGE)
+def round_extend(request: RegionRequest, region: Region, round_id: int) -> HttpResponse:
+    planning_round = selectors.get_round(region=region, pk=round_id)
+    form = planning_forms.DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new deadline as a date."))
+    else:
+        deadline = form.cleaned_data["deadline"]
+        call = lambda: services.round_extend(planning_round=planning_round, deadline=deadline, actor=request.user)  # noqa: E731
+        if _attempt(request, None, call) is not None:
+            messages.success(request, _("The deadline was changed."))
     return redirect("planning:round", region_slug=region.slug, round_id=round_id)
 
 
