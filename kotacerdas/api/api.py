@@ -25,11 +25,15 @@ from kotacerdas.api.schemas import (
     ErrorOut,
     MembershipOut,
     MeOut,
+    ProgrammeOut,
+    ProposalOut,
     RegionOut,
 )
 from kotacerdas.core.errors import ApplicationError
 from kotacerdas.framework.models import Element
 from kotacerdas.framework.selectors import dimensions_with_elements
+from kotacerdas.planning import selectors as planning
+from kotacerdas.planning.models import ProgrammeStatus, Proposal
 from kotacerdas.regions.models import Area, Region
 
 api = NinjaAPI(
@@ -184,3 +188,53 @@ def dimension_list(request: HttpRequest, region: str | None = None) -> list[dict
         }
         for d in dimensions_with_elements(region=scope)
     ]
+
+
+@api.get("/regions/{slug}/programmes", response={200: list[ProgrammeOut], 404: ErrorOut}, tags=["planning"])
+def programme_list(
+    request: HttpRequest,
+    slug: str,
+    status: ProgrammeStatus | None = None,
+    dimension: str = Query("", max_length=40),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = Query(50, ge=1, le=200),
+) -> Any:
+    """The region's top-level programmes for its members, ordered by dimension and title."""
+    region = _member_region(request, slug)
+    published_only = not planning.sees_all(request.user, region)
+    programmes = planning.programme_list(
+        region=region, dimension=dimension, status=status or "", published_only=published_only
+    )
+    return programmes[offset : offset + limit]
+
+
+@api.get("/regions/{slug}/proposals", response={200: list[ProposalOut], 404: ErrorOut}, tags=["planning"])
+def proposal_list(
+    request: HttpRequest,
+    slug: str,
+    round_id: int | None = Query(None, ge=1, le=MAX_ID),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = Query(50, ge=1, le=200),
+) -> list[dict[str, Any]]:
+    """The proposals the caller may see (own agency's; every submitted one for Bappeda and Diskominfo)."""
+    region = _member_region(request, slug)
+    proposals = planning.proposals_visible_to(user=request.user, region=region).select_related("agency", "dimension")
+    if round_id is not None:
+        proposals = proposals.filter(round_id=round_id)
+    return [_proposal_out(p, request) for p in proposals.order_by("-id")[offset : offset + limit]]
+
+
+def _proposal_out(proposal: Proposal, request: HttpRequest) -> dict[str, Any]:
+    visible = planning.decision_visible(proposal=proposal, user=request.user)
+    status = "under_review" if proposal.is_decided and not visible else proposal.status
+    return {
+        "id": proposal.pk,
+        "round_id": proposal.round_id,
+        "title": proposal.title,
+        "agency": proposal.agency.slug,
+        "dimension": proposal.dimension.code,
+        "horizon": proposal.horizon,
+        "budget": proposal.budget,
+        "funding_source": proposal.funding_source,
+        "status": status,
+    }

@@ -77,3 +77,29 @@ class ErrorOut(Schema):
 
 
 MeOut.model_rebuild()
+
+
+class ProgrammeOut(Schema):
+    id: int
+    title: str
+    kind: str
+    status: str
+    horizon: str
+    dimension: str = Field(..., alias="dimension.code")
+    lead_agency: str = Field(..., alias="lead_agency.slug")
+    parent_id: int | None
+    budget: int
+    funding_source: str
+    is_published: bool
+
+
+class ProposalOut(Schema):
+    id: int
+    round_id: int
+    title: str
+    agency: str
+    dimension: str
+    horizon: str
+    budget: int
+    funding_source: str
+    status: str

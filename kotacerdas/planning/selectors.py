@@ -146,10 +146,13 @@ def programme_list(
 _CHILDREN: QuerySet[Programme] = Programme.objects.select_related("lead_agency").order_by("title")
 
 
-def get_programme(*, region: Region, pk: int) -> Programme:
+def get_programme(*, region: Region, pk: int, user: Any) -> Programme:
+    """A programme; unpublished ones (decisions not yet announced) only for those who see all."""
+    programmes = Programme.objects.for_region(region)
+    if not sees_all(user, region):
+        programmes = programmes.published()
     programme = (
-        Programme.objects.for_region(region)
-        .select_related("lead_agency", "dimension", "masterplan", "parent", "origin")
+        programmes.select_related("lead_agency", "dimension", "masterplan", "parent", "origin")
         .prefetch_related("elements", "areas", "digitalisation_requests")
         .prefetch_related(Prefetch("supporters", queryset=SupportingAgency.objects.select_related("agency")))
         .prefetch_related(Prefetch("children", queryset=_CHILDREN))

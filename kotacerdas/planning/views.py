@@ -291,7 +291,10 @@ def programme_list(request: RegionRequest, region: Region) -> HttpResponse:
     dimension = request.GET.get("dimension", "")
     status = request.GET.get("status", "")
     status = status if status in ProgrammeStatus.values else ""
-    programmes = selectors.programme_list(region=region, dimension=dimension[:40], status=status)
+    published_only = not selectors.sees_all(request.user, region)
+    programmes = selectors.programme_list(
+        region=region, dimension=dimension[:40], status=status, published_only=published_only
+    )
     context = {
         "programmes": programmes[: selectors.PAGE_SIZE * 4],
         "dimensions": Dimension.objects.all(),
@@ -304,7 +307,7 @@ def programme_list(request: RegionRequest, region: Region) -> HttpResponse:
 
 @region_page(perm=VIEW)
 def programme_detail(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
-    programme = selectors.get_programme(region=region, pk=programme_id)
+    programme = selectors.get_programme(region=region, pk=programme_id, user=request.user)
     user = request.user
     context = {
         "programme": programme,
@@ -320,7 +323,7 @@ def programme_detail(request: RegionRequest, region: Region, programme_id: int) 
 @require_POST
 @region_page(perm=VIEW)
 def programme_act(request: RegionRequest, region: Region, programme_id: int, action: str) -> HttpResponse:
-    programme = selectors.get_programme(region=region, pk=programme_id)
+    programme = selectors.get_programme(region=region, pk=programme_id, user=request.user)
     if action not in PROGRAMME.transitions:
         raise Http404
     note = request.POST.get("note", "").strip()[:2000]
@@ -334,7 +337,7 @@ def programme_act(request: RegionRequest, region: Region, programme_id: int, act
 
 @region_page(perm=Perm.PROGRAMME_MANAGE)
 def programme_assign(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
-    programme = selectors.get_programme(region=region, pk=programme_id)
+    programme = selectors.get_programme(region=region, pk=programme_id, user=request.user)
     initial = {
         "lead": programme.lead_agency,
         "masterplan": programme.masterplan,
@@ -353,7 +356,7 @@ def programme_assign(request: RegionRequest, region: Region, programme_id: int) 
 
 @region_page(perm=VIEW)
 def programme_add_child(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
-    parent = selectors.get_programme(region=region, pk=programme_id)
+    parent = selectors.get_programme(region=region, pk=programme_id, user=request.user)
     form = planning_forms.ChildForm(request.POST or None, region=region, initial={"lead_agency": parent.lead_agency})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

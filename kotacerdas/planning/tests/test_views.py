@@ -205,7 +205,20 @@ class ProgrammeViewTests(PlanningViewTestCase):
         proposal = self.draft(title=title)
         services.proposal_submit(proposal=proposal, actor=self.operator)
         assignment = services.Assignment(lead=self.public_works)
-        return services.proposal_accept(proposal=proposal, assignment=assignment, actor=self.planner)
+        programme = services.proposal_accept(proposal=proposal, assignment=assignment, actor=self.planner)
+        services.proposal_publish_decision(proposal=proposal, actor=self.planner)
+        return programme
+
+    def test_it_hides_an_unpublished_programme_from_the_agency(self) -> None:
+        proposal = self.draft(title="Belum diumumkan")
+        services.proposal_submit(proposal=proposal, actor=self.operator)
+        assignment = services.Assignment(lead=self.public_works)
+        programme = services.proposal_accept(proposal=proposal, assignment=assignment, actor=self.planner)
+        self.client.force_login(self.operator)
+        self.assertEqual(self.client.get(self.url("programme", programme_id=programme.pk)).status_code, 404)
+        self.assertNotContains(self.client.get(self.url("programmes")), "Belum diumumkan")
+        self.client.force_login(self.planner)
+        self.assertContains(self.client.get(self.url("programmes")), "Belum diumumkan")
 
     def test_it_lets_the_lead_agency_start_and_bappeda_suspend(self) -> None:
         programme = self.accepted()
