@@ -30,7 +30,7 @@ $(BIN)/.installed-test: $(BIN)/.installed-run requirements/test.txt
 	@touch $@
 
 messages: install ## compile the translations (.po -> .mo) with Babel; no system gettext needed
-	$(BIN)/pybabel compile -q -d kotacerdas/locale -D django
+	$(BIN)/pybabel -q compile -d kotacerdas/locale -D django
 
 lint:
 	$(BIN)/ruff check .
