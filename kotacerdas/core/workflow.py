@@ -56,15 +56,20 @@ class StateMachine:
     def allowed_actions(self, *, obj: Any, user: Any) -> list[str]:
         return [action for action in self.transitions if self.can(obj=obj, action=action, user=user)]
 
-    def check(self, *, obj: Any, action: str, actor: Any, note: str = "") -> Transition:
-        """Raise the right domain error when the action may not run now."""
+    def check_permission(self, *, obj: Any, action: str, actor: Any) -> Transition:
+        """Raise NotAllowed unless the actor holds the action's permission (checked before anything else)."""
         edge = self.transitions.get(action)
         if edge is None:
             raise ApplicationError(_(UNKNOWN_ACTION))
-        if obj.status not in edge.sources:
-            raise Conflict(_(NOT_ALLOWED_FROM_STATE) % {"state": obj.get_status_display()})
         if not has_perm(actor, edge.perm, obj.region, self.scope_agency(obj)):
             raise NotAllowed(_(NOT_PERMITTED))
+        return edge
+
+    def check(self, *, obj: Any, action: str, actor: Any, note: str = "") -> Transition:
+        """Raise the right domain error when the action may not run now: permission, then state, then reason."""
+        edge = self.check_permission(obj=obj, action=action, actor=actor)
+        if obj.status not in edge.sources:
+            raise Conflict(_(NOT_ALLOWED_FROM_STATE) % {"state": obj.get_status_display()})
         if edge.needs_note and not note.strip():
             raise ApplicationError(_(REASON_REQUIRED), field="note")
         return edge

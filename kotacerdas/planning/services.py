@@ -60,6 +60,12 @@ APP_DETAILS_MISSING = "Give the application's name and address."
 APP_URL_INVALID = "The application's address must be a web address (https://...)."
 ALREADY_ANSWERED = "Your agency has already submitted a proposal in this round."
 CHILD_OF_CHILD = "Activities go under a programme or sub-programme."
+CHILD_KIND_INVALID = "A part of a programme is a sub-programme or an activity."
+SUPPORTER_TWICE = "Each supporting agency can be named once."
+ELEMENT_OUTSIDE_REGION = "Choose elements of this region's framework only."
+MASTERPLAN_OUTSIDE_REGION = "Choose a masterplan of this region."
+TEXT_TOO_LONG = "The application's name and address may have at most 200 characters each."
+PROGRAMME_ALREADY_PUBLISHED = "This programme is already published."
 
 
 def _require(actor: User, perm: Perm, region: Region, agency: Agency | None = None) -> None:
@@ -95,6 +101,11 @@ def round_open(
     _require(actor, Perm.ROUND_MANAGE, region)
     if deadline < timezone.localdate(timezone=zoneinfo.ZoneInfo(region.time_zone)):
         raise PlanningError(_(ROUND_DEADLINE_IN_PAST), field="deadline")
+    if opened_by.region_id != region.pk:
+        raise PlanningError(_(AGENCY_OUTSIDE_REGION), field="opened_by")
+    allowed = set(Element.objects.for_region(region).values_list("pk", flat=True))
+    if any(e.pk not in allowed for e in elements or []):
+        raise PlanningError(_(ELEMENT_OUTSIDE_REGION), field="elements")
     planning_round = _validated(
         PlanningRound(
             region=region, year=year, title=title, deadline=deadline, description=description, opened_by=opened_by
@@ -118,7 +129,14 @@ def round_close(*, planning_round: PlanningRound, actor: User) -> PlanningRound:
     ):
         raise Conflict(_(ROUND_CLOSED))
     planning_round.status = RoundStatus.CLOSED
-    audit.record(actor=actor, action=AuditAction.ROUND_CLOSED, target=planning_round, region=planning_round.region)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ROUND_CLOSED,
+        target=planning_round,
+        region=planning_round.region,
+        before={"status": RoundStatus.OPEN},
+        after={"status": RoundStatus.CLOSED},
+    )
     return planning_round
 
 
@@ -127,12 +145,12 @@ def round_extend(*, planning_round: PlanningRound, deadline: dt.date, actor: Use
     """Move the deadline of an open round (not into the past)."""
     region = planning_round.region
     _require(actor, Perm.ROUND_MANAGE, region)
-    if planning_round.status != RoundStatus.OPEN:
-        raise PlanningError(_(ROUND_CLOSED))
     if deadline < timezone.localdate(timezone=zoneinfo.ZoneInfo(region.time_zone)):
         raise PlanningError(_(ROUND_DEADLINE_IN_PAST), field="deadline")
     before = {"deadline": planning_round.deadline.isoformat()}
-    PlanningRound.objects.filter(pk=planning_round.pk).update(deadline=deadline, updated_at=timezone.now())
+    still_open = PlanningRound.objects.filter(pk=planning_round.pk, status=RoundStatus.OPEN)
+    if still_open.update(deadline=deadline, updated_at=timezone.now()) != 1:
+        raise Conflict(_(ROUND_CLOSED))
     planning_round.deadline = deadline
     audit.record(
         actor=actor,
@@ -259,14 +277,16 @@ def proposal_update(*, proposal: Proposal, data: ProposalData, actor: User) -> P
     if not locked.is_editable:
         raise PlanningError(_(PROPOSAL_FROZEN))
     _check_proposal_data(proposal.region, data)
-    before = {name: _plain(getattr(locked, name)) for name in ProposalData.SCALARS}
+    before = _proposal_snapshot(locked)
     for name, value in data.scalars().items():
         setattr(locked, name, value)
     _validated(locked).save()
     locked.elements.set(data.elements)
     locked.areas.set(data.areas)
-    after = {name: _plain(value) for name, value in data.scalars().items()}
+    after = _proposal_snapshot(locked)
     changed = {k: v for k, v in after.items() if before[k] != v}
+    if not changed:
+        return locked
     audit.record(
         actor=actor,
         action=AuditAction.PROPOSAL_UPDATED,
@@ -282,9 +302,18 @@ def _plain(value: Any) -> Any:
     return value.pk if hasattr(value, "pk") else value
 
 
+def _proposal_snapshot(proposal: Proposal) -> dict[str, Any]:
+    """The editable content of a proposal, for the audit's before and after."""
+    snapshot = {name: _plain(getattr(proposal, name)) for name in ProposalData.SCALARS}
+    snapshot["elements"] = sorted(proposal.elements.values_list("code", flat=True))
+    snapshot["areas"] = sorted(proposal.areas.values_list("pk", flat=True))
+    return snapshot
+
+
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
     """Send the proposal to Bappeda; the round must be open and, for a first submission, within its deadline."""
+    PROPOSAL.check_permission(obj=proposal, action="submit", actor=actor)
     planning_round = proposal.round
     if planning_round.status != RoundStatus.OPEN:
         raise PlanningError(_(ROUND_CLOSED))
@@ -318,6 +347,7 @@ def proposal_reject(*, proposal: Proposal, reason: str, actor: User) -> Proposal
 @transaction.atomic
 def proposal_merge(*, proposal: Proposal, into: Proposal, reason: str, actor: User) -> Proposal:
     """Fold this proposal into another of the same round (e.g. two agencies proposing the same thing)."""
+    PROPOSAL.check_permission(obj=proposal, action="merge", actor=actor)
     mergeable = {ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ACCEPTED}
     if into.pk == proposal.pk or into.round_id != proposal.round_id or into.status not in mergeable:
         raise PlanningError(_(MERGE_TARGET_INVALID), field="into")
@@ -339,15 +369,19 @@ def _check_assignment(region: Region, assignment: Assignment) -> None:
     agencies = [assignment.lead, *(agency for agency, _role in assignment.supporters)]
     if any(agency.region_id != region.pk for agency in agencies):
         raise PlanningError(_(AGENCY_OUTSIDE_REGION), field="lead")
-    if assignment.lead in {agency for agency, _role in assignment.supporters}:
+    supporters = [agency.pk for agency, _role in assignment.supporters]
+    if assignment.lead.pk in supporters:
         raise PlanningError(_(LEAD_NOT_SUPPORTING), field="supporters")
+    if len(set(supporters)) != len(supporters):
+        raise PlanningError(_(SUPPORTER_TWICE), field="supporters")
     if assignment.masterplan is not None and assignment.masterplan.region_id != region.pk:
-        raise PlanningError(_(AGENCY_OUTSIDE_REGION), field="masterplan")
+        raise PlanningError(_(MASTERPLAN_OUTSIDE_REGION), field="masterplan")
 
 
 @transaction.atomic
 def proposal_accept(*, proposal: Proposal, assignment: Assignment, reason: str = "", actor: User) -> Programme:
     """Accept: record the decision, turn the proposal into a programme, assign agencies, request an app if needed."""
+    PROPOSAL.check_permission(obj=proposal, action="accept", actor=actor)
     _check_assignment(proposal.region, assignment)
     PROPOSAL.apply(obj=proposal, action="accept", actor=actor, note=reason, changes=_decision(reason, actor))
     programme = _programme_from(proposal, assignment)
@@ -422,6 +456,7 @@ def proposal_publish_decision(*, proposal: Proposal, actor: User) -> Proposal:
 @transaction.atomic
 def round_publish_decisions(*, planning_round: PlanningRound, actor: User) -> int:
     """Publish every decided but unpublished proposal of the round; returns how many."""
+    _require(actor, Perm.PROPOSAL_DECIDE, planning_round.region)
     pending = Proposal.objects.filter(round=planning_round, status__in=DECIDED, decision_published_at__isnull=True)
     count = 0
     for proposal in pending.select_related("region"):
@@ -436,7 +471,9 @@ def round_publish_decisions(*, planning_round: PlanningRound, actor: User) -> in
 @transaction.atomic
 def programme_publish(*, programme: Programme, actor: User) -> Programme:
     _require(actor, Perm.PROGRAMME_MANAGE, programme.region)
-    Programme.objects.filter(pk=programme.pk).update(is_published=True, updated_at=timezone.now())
+    unpublished = Programme.objects.filter(pk=programme.pk, is_published=False)
+    if unpublished.update(is_published=True, updated_at=timezone.now()) != 1:
+        raise Conflict(_(PROGRAMME_ALREADY_PUBLISHED))
     programme.is_published = True
     audit.record(actor=actor, action=AuditAction.PROGRAMME_PUBLISHED, target=programme, region=programme.region)
     return programme
@@ -453,16 +490,21 @@ def programme_assign(*, programme: Programme, assignment: Assignment, actor: Use
     """Bappeda changes who leads and supports a programme, or its place in the masterplan."""
     _require(actor, Perm.PROGRAMME_MANAGE, programme.region)
     _check_assignment(programme.region, assignment)
+    current = Programme.objects.select_for_update().select_related("lead_agency").get(pk=programme.pk)
     before = {
-        "lead": programme.lead_agency.slug,
-        "supporters": sorted(s.agency.slug for s in programme.supporters.select_related("agency")),
-        "masterplan": programme.masterplan_id,
-        "quick_win_year": programme.quick_win_year,
+        "lead": current.lead_agency.slug,
+        "supporters": sorted(s.agency.slug for s in current.supporters.select_related("agency")),
+        "masterplan": current.masterplan_id,
+        "quick_win_year": current.quick_win_year,
     }
-    programme.lead_agency = assignment.lead
-    programme.masterplan = assignment.masterplan
-    programme.quick_win_year = assignment.quick_win_year
-    _validated(programme).save()
+    # Only the assignment's columns change: a status set meanwhile by the lead agency stays.
+    Programme.objects.filter(pk=programme.pk).update(
+        lead_agency=assignment.lead,
+        masterplan=assignment.masterplan,
+        quick_win_year=assignment.quick_win_year,
+        updated_at=timezone.now(),
+    )
+    programme.refresh_from_db()
     _set_supporters(programme, assignment.supporters)
     after = {
         "lead": assignment.lead.slug,
@@ -500,6 +542,8 @@ def programme_add_child(
         or has_perm(actor, Perm.PROGRAMME_RUN, region, parent.lead_agency)
     ):
         raise NotAllowed(_(NOT_PERMITTED))
+    if kind not in (ProgrammeKind.SUB_PROGRAMME, ProgrammeKind.ACTIVITY):
+        raise PlanningError(_(CHILD_KIND_INVALID), field="kind")
     if parent.kind == ProgrammeKind.ACTIVITY or (kind == ProgrammeKind.SUB_PROGRAMME and parent.parent_id):
         raise PlanningError(_(CHILD_OF_CHILD), field="kind")
     if lead_agency.region_id != region.pk:
@@ -544,6 +588,8 @@ def masterplan_save(*, region: Region, actor: User, masterplan: Masterplan | Non
     unknown = set(fields) - set(MASTERPLAN_FIELDS)
     if unknown:
         raise ValueError(f"not a masterplan field: {sorted(unknown)}")
+    if masterplan is not None and masterplan.region_id != region.pk:
+        raise NotAllowed(_(MASTERPLAN_OUTSIDE_REGION))
     if fields.get("is_current"):
         others = Masterplan.objects.for_region(region).filter(is_current=True)
         if masterplan is not None:
@@ -565,7 +611,13 @@ def masterplan_save(*, region: Region, actor: User, masterplan: Masterplan | Non
 
 @transaction.atomic
 def digitalisation_request(*, programme: Programme, needs: str, actor: User) -> DigitalisationRequest:
-    """Ask Diskominfo for the application a programme needs."""
+    """Ask Diskominfo for the application a programme needs (Bappeda, or the programme's lead agency)."""
+    region = programme.region
+    if not (
+        has_perm(actor, Perm.PROGRAMME_MANAGE, region)
+        or has_perm(actor, Perm.PROGRAMME_RUN, region, programme.lead_agency)
+    ):
+        raise NotAllowed(_(NOT_PERMITTED))
     if not needs.strip():
         raise PlanningError(_(DIGITALISATION_NEEDS_MISSING), field="needs")
     request = _validated(DigitalisationRequest(region=programme.region, programme=programme, needs=needs))
@@ -585,12 +637,15 @@ def digitalisation_transition(
     *, request: DigitalisationRequest, action: str, actor: User, note: str = "", app_name: str = "", app_url: str = ""
 ) -> DigitalisationRequest:
     """Analyse, develop, put live (with the app's name and address) or retire an application."""
+    DIGITALISATION.check_permission(obj=request, action=action, actor=actor)
     changes: dict[str, Any] = {}
     if action == "analyse":
         changes["analysis"] = note
     if action == "go_live":
         if not app_name.strip() or not app_url.strip():
             raise PlanningError(_(APP_DETAILS_MISSING), field="app_name")
+        if len(app_name.strip()) > 200 or len(app_url.strip()) > 200:
+            raise PlanningError(_(TEXT_TOO_LONG), field="app_url")
         try:
             URLValidator(schemes=["http", "https"])(app_url.strip())
         except ValidationError as error:

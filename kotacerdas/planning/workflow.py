@@ -41,8 +41,9 @@ PROGRAMME = StateMachine(
         "complete": Transition(
             frozenset({G.IN_IMPLEMENTATION}), G.COMPLETED, Perm.PROGRAMME_RUN, A.PROGRAMME_COMPLETED
         ),
+        # A planned programme that will not go ahead is cancelled; only a running one is suspended and resumed.
         "suspend": Transition(
-            frozenset({G.PLANNED, G.IN_IMPLEMENTATION}),
+            frozenset({G.IN_IMPLEMENTATION}),
             G.SUSPENDED,
             Perm.PROGRAMME_MANAGE,
             A.PROGRAMME_SUSPENDED,
