@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kotacerdas.framework",
     "kotacerdas.audit",
     "kotacerdas.planning",
+    "kotacerdas.monitoring",
     "kotacerdas.api",
     "kotacerdas.demo",
 ]

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<slug:region_slug>/framework/", include("kotacerdas.framework.urls")),
     path("<slug:region_slug>/audit/", include("kotacerdas.audit.urls")),
     path("<slug:region_slug>/planning/", include("kotacerdas.planning.urls")),
+    path("<slug:region_slug>/monitoring/", include("kotacerdas.monitoring.urls")),
+    path("<slug:region_slug>/open/", include("kotacerdas.monitoring.public_urls")),
 ]

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     RT_TREASURER = "rt_treasurer", _("RT treasurer")
     RONDA_MEMBER = "ronda_member", _("Ronda member")
+    ASSESSOR = "assessor", _("Evaluation assessor")
 
 
 # Roles that act for one agency: their membership names the agency.
@@ -34,6 +35,7 @@ STAFF_ROLES = frozenset(
         Role.AGENCY_HEAD,
         Role.LEADERSHIP,
         Role.INSPECTOR,
+        Role.ASSESSOR,
     }
 )
 
@@ -54,6 +56,12 @@ class Perm(StrEnum):
     PROGRAMME_MANAGE = "planning.programme.manage"
     MASTERPLAN_MANAGE = "planning.masterplan.manage"
     DIGITALISATION_MANAGE = "planning.digitalisation.manage"
+    DASHBOARD_VIEW = "monitoring.dashboard.view"
+    INDICATOR_MANAGE = "monitoring.indicator.manage"  # Bappeda, for any programme
+    REPORT_APPROVE = "monitoring.report.approve"
+    PERIOD_MANAGE = "monitoring.period.manage"
+    EVALUATION_ENTER = "monitoring.evaluation.enter"
+    EVALUATION_VERIFY = "monitoring.evaluation.verify"
 
 
 # What an agency's own staff may do for their agency.
@@ -62,15 +70,22 @@ _AGENCY_WORK = frozenset({Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE, Pe
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.DISKOMINFO_OFFICER: _AGENCY_WORK
     | {Perm.AGENCY_MANAGE, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE}
-    | {Perm.DIGITALISATION_MANAGE},
+    | {Perm.DIGITALISATION_MANAGE, Perm.DASHBOARD_VIEW, Perm.EVALUATION_ENTER},
     Role.BAPPEDA_PLANNER: _AGENCY_WORK
     | {Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE, Perm.PROPOSAL_DECIDE}
-    | {Perm.PROGRAMME_MANAGE, Perm.MASTERPLAN_MANAGE},
+    | {Perm.PROGRAMME_MANAGE, Perm.MASTERPLAN_MANAGE, Perm.DASHBOARD_VIEW, Perm.INDICATOR_MANAGE}
+    | {Perm.REPORT_APPROVE, Perm.PERIOD_MANAGE, Perm.EVALUATION_ENTER},
     Role.AGENCY_OPERATOR: _AGENCY_WORK,
     Role.AGENCY_HEAD: _AGENCY_WORK,
-    Role.LEADERSHIP: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL}),
+    Role.LEADERSHIP: frozenset(
+        {Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL, Perm.DASHBOARD_VIEW}
+    ),
     # The inspector reads everything in the region and changes nothing.
-    Role.INSPECTOR: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL}),
+    Role.INSPECTOR: frozenset(
+        {Perm.REGION_VIEW_INTERNAL, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL, Perm.DASHBOARD_VIEW}
+    ),
+    # Assessors of the national evaluation verify the region's self-assessment.
+    Role.ASSESSOR: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.DASHBOARD_VIEW, Perm.EVALUATION_VERIFY}),
     Role.CITIZEN: frozenset(),
     Role.RT_TREASURER: frozenset(),
     Role.RONDA_MEMBER: frozenset(),

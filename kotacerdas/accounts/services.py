@@ -8,6 +8,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kotacerdas.accounts.models import ApiToken, Membership, User
 from kotacerdas.accounts.roles import AGENCY_ROLES, AREA_ROLES, Role
@@ -22,10 +23,11 @@ class AccountError(ApplicationError):
     """A refused account change."""
 
 
-AGENCY_REQUIRED = "This role acts for an agency: name the agency."
-AREA_REQUIRED = "This role acts for a neighbourhood: name the RT or RW."
-WRONG_REGION = "The agency or area belongs to another region."
-REGION_REQUIRED = "Every role except platform administrator belongs to a region."
+AGENCY_REQUIRED = gettext_noop("This role acts for an agency: name the agency.")
+AREA_REQUIRED = gettext_noop("This role acts for a neighbourhood: name the RT or RW.")
+WRONG_REGION = gettext_noop("The agency or area belongs to another region.")
+REGION_REQUIRED = gettext_noop("Every role except platform administrator belongs to a region.")
+PLATFORM_ADMIN_UNSCOPED = gettext_noop("A platform administrator belongs to no region, agency or area.")
 TOKEN_PREFIX_LENGTH = 8
 
 
@@ -48,6 +50,8 @@ def user_create(
 def _check_membership_scope(role: str, region: Region | None, agency: Agency | None, area: Area | None) -> None:
     if role != Role.PLATFORM_ADMIN and region is None:
         raise AccountError(_(REGION_REQUIRED))
+    if role == Role.PLATFORM_ADMIN and (region is not None or agency is not None or area is not None):
+        raise AccountError(_(PLATFORM_ADMIN_UNSCOPED))
     if role in AGENCY_ROLES and agency is None:
         raise AccountError(_(AGENCY_REQUIRED), field="agency")
     if role in AREA_ROLES and area is None:

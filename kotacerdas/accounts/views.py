@@ -43,6 +43,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view, plus the same audit entry as a password change."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(actor=form.user, action=AuditAction.PASSWORD_CHANGED, target=form.user, after={"via": "reset"})
+        return response
+
+
 @login_required
 def token_list(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)

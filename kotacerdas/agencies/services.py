@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kotacerdas.accounts.models import User
 from kotacerdas.agencies.models import Agency, Capability
@@ -20,7 +21,7 @@ class AgencyError(ApplicationError):
     """A refused agency or capability change."""
 
 
-ELEMENT_NOT_IN_REGION = "This element is not part of the region's framework."
+ELEMENT_NOT_IN_REGION = gettext_noop("This element is not part of the region's framework.")
 
 
 @transaction.atomic

@@ -7,11 +7,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, ValidationError
 
 from kotacerdas.accounts.roles import Perm
-from kotacerdas.accounts.selectors import has_perm, is_member, memberships_of
+from kotacerdas.accounts.selectors import has_perm, is_member, is_staff_member, memberships_of
 from kotacerdas.agencies.models import Agency, Capability
 from kotacerdas.agencies.selectors import capabilities_of, get_agency
 from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
@@ -29,7 +30,7 @@ from kotacerdas.api.schemas import (
     ProposalOut,
     RegionOut,
 )
-from kotacerdas.core.errors import ApplicationError
+from kotacerdas.core.errors import ApplicationError, NotAllowed
 from kotacerdas.framework.models import Element
 from kotacerdas.framework.selectors import dimensions_with_elements
 from kotacerdas.planning import selectors as planning
@@ -46,8 +47,9 @@ api = NinjaAPI(
 
 MAX_LIST = 1000
 MAX_ID = 2**63 - 1
-UNKNOWN_ELEMENT = "Unknown element code: %(code)s"
-DUPLICATE_ELEMENT = "Element %(code)s is listed twice."
+UNKNOWN_ELEMENT = gettext_noop("Unknown element code: %(code)s")
+DUPLICATE_ELEMENT = gettext_noop("Element %(code)s is listed twice.")
+MAY_NOT_DECLARE = gettext_noop("You may not declare capabilities for this agency.")
 
 
 @api.exception_handler(ApplicationError)
@@ -132,8 +134,11 @@ def agency_list(request: HttpRequest, slug: str) -> QuerySet[Agency]:
     tags=["agencies"],
 )
 def capability_list(request: HttpRequest, slug: str, agency_slug: str) -> list[dict[str, str]]:
-    agency = get_agency(region=_member_region(request, slug), slug=agency_slug)
-    return [_capability_out(cap) for cap in capabilities_of(agency=agency)]
+    """The elements an agency supports; the notes only for the region's staff (as on the agency page)."""
+    region = _member_region(request, slug)
+    agency = get_agency(region=region, slug=agency_slug)
+    staff = is_staff_member(request.user, region)
+    return [_capability_out(cap, with_note=staff) for cap in capabilities_of(agency=agency)]
 
 
 @api.put(
@@ -143,15 +148,15 @@ def capability_list(request: HttpRequest, slug: str, agency_slug: str) -> list[d
 )
 def capability_declare(
     request: HttpRequest, slug: str, agency_slug: str, payload: list[CapabilityIn]
-) -> tuple[int, Any]:
+) -> list[dict[str, str]]:
     """Replace the agency's declared elements with the given list."""
     region = _member_region(request, slug)
     agency = get_agency(region=region, slug=agency_slug)
     if not has_perm(request.user, Perm.CAPABILITY_DECLARE, region, agency):
-        return 403, {"detail": _("You may not declare capabilities for this agency.")}
+        raise NotAllowed(_(MAY_NOT_DECLARE))
     choices = _capability_choices(region, payload)
     caps = capabilities_declare(agency=agency, choices=choices, actor=request.user)  # type: ignore[arg-type]
-    return 200, [_capability_out(cap) for cap in caps]
+    return [_capability_out(cap, with_note=True) for cap in caps]
 
 
 def _capability_choices(region: Region, payload: list[CapabilityIn]) -> list[CapabilityChoice]:
@@ -168,8 +173,8 @@ def _capability_choices(region: Region, payload: list[CapabilityIn]) -> list[Cap
     return choices
 
 
-def _capability_out(cap: Capability) -> dict[str, str]:
-    return {"element": cap.element.code, "note": cap.note}
+def _capability_out(cap: Capability, *, with_note: bool) -> dict[str, str]:
+    return {"element": cap.element.code, "note": cap.note if with_note else ""}
 
 
 @api.get("/dimensions", response={200: list[DimensionOut], 404: ErrorOut}, tags=["framework"])

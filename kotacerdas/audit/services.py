@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -12,6 +13,16 @@ from kotacerdas.audit.models import AuditEntry
 if TYPE_CHECKING:
     from kotacerdas.accounts.models import User
     from kotacerdas.regions.models import Region
+
+
+Listener = Callable[[AuditEntry], None]
+_listeners: list[tuple[str, Listener]] = []
+
+
+def listen(prefix: str, listener: Listener) -> None:
+    """Call `listener` with every entry whose action starts with `prefix` (it must only defer work)."""
+    if (prefix, listener) not in _listeners:
+        _listeners.append((prefix, listener))
 
 
 def record(
@@ -26,7 +37,7 @@ def record(
     """Append an audit entry; must run inside the writing service's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the service's transaction")
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         region=region,
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
@@ -37,3 +48,7 @@ def record(
         before=before,
         after=after,
     )
+    for prefix, listener in _listeners:
+        if entry.action.startswith(prefix):
+            listener(entry)
+    return entry

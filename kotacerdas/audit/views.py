@@ -13,7 +13,8 @@ from kotacerdas.regions.models import Region
 
 
 def _cursor(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    # ASCII digits only: "²".isdigit() is true but int("²") fails; 18 digits fit a bigint.
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 @region_page(perm=Perm.AUDIT_VIEW)

@@ -13,7 +13,7 @@ from kotacerdas.accounts.selectors import is_staff_member
 def site(request: HttpRequest) -> dict[str, Any]:
     region = getattr(request, "region", None)
     return {
-        "site_name": settings.SITE_NAME,
+        "brand_name": settings.SITE_NAME,  # not "site_name": Django's auth views set that to the host
         "region": region,
         "region_staff": region is not None and is_staff_member(request.user, region),
     }

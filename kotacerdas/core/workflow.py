@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
@@ -20,11 +21,11 @@ from kotacerdas.audit import services as audit
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
 
-NOT_ALLOWED_FROM_STATE = "This action is not possible while the item is “%(state)s”."
-NOT_PERMITTED = "Your role does not allow this action."
-CHANGED_MEANWHILE = "Someone else changed this item in the meantime. Reload the page and try again."
-UNKNOWN_ACTION = "Unknown action."
-REASON_REQUIRED = "Give a reason."
+NOT_ALLOWED_FROM_STATE = gettext_noop("This action is not possible while the item is “%(state)s”.")
+NOT_PERMITTED = gettext_noop("Your role does not allow this action.")
+CHANGED_MEANWHILE = gettext_noop("Someone else changed this item in the meantime. Reload the page and try again.")
+UNKNOWN_ACTION = gettext_noop("Unknown action.")
+REASON_REQUIRED = gettext_noop("Give a reason.")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ def _apply_changes(obj: Element | Dimension, changes: dict[str, object]) -> dict
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = {field: getattr(obj, field) for field in changes}
+    stored = type(obj)._default_manager.get(pk=obj.pk)  # the admin may already have set the new values on obj
+    before = {field: getattr(stored, field) for field in changes}
     for field, value in changes.items():
         setattr(obj, field, value)
     obj.full_clean()

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Perm
@@ -43,29 +44,29 @@ class PlanningError(ApplicationError):
     """A refused step of the programme cycle."""
 
 
-NOT_PERMITTED = "Your role does not allow this action."
-ROUND_CLOSED = "This planning round is closed."
-ROUND_DEADLINE_PASSED = "The deadline of this round has passed; ask Bappeda to extend it."
-ROUND_DEADLINE_IN_PAST = "The deadline must not be in the past."
-PROPOSAL_FROZEN = "A submitted proposal cannot be edited until Bappeda returns it."
-ELEMENT_OUTSIDE_DIMENSION = "Every element must belong to the chosen dimension."
-AREA_OUTSIDE_REGION = "Choose districts or villages of this region only."
-DIGITALISATION_NEEDS_MISSING = "Say what the application must do."
-LEAD_NOT_SUPPORTING = "The lead agency cannot also be a supporting agency."
-AGENCY_OUTSIDE_REGION = "Choose agencies of this region only."
-MERGE_TARGET_INVALID = "Merge into another open or accepted proposal of the same round."
-NOT_DECIDED = "Only a decided proposal can be published."
-ALREADY_PUBLISHED = "This decision is already published."
-APP_DETAILS_MISSING = "Give the application's name and address."
-APP_URL_INVALID = "The application's address must be a web address (https://...)."
-ALREADY_ANSWERED = "Your agency has already submitted a proposal in this round."
-CHILD_OF_CHILD = "Activities go under a programme or sub-programme."
-CHILD_KIND_INVALID = "A part of a programme is a sub-programme or an activity."
-SUPPORTER_TWICE = "Each supporting agency can be named once."
-ELEMENT_OUTSIDE_REGION = "Choose elements of this region's framework only."
-MASTERPLAN_OUTSIDE_REGION = "Choose a masterplan of this region."
-TEXT_TOO_LONG = "The application's name and address may have at most 200 characters each."
-PROGRAMME_ALREADY_PUBLISHED = "This programme is already published."
+NOT_PERMITTED = gettext_noop("Your role does not allow this action.")
+ROUND_CLOSED = gettext_noop("This planning round is closed.")
+ROUND_DEADLINE_PASSED = gettext_noop("The deadline of this round has passed; ask Bappeda to extend it.")
+ROUND_DEADLINE_IN_PAST = gettext_noop("The deadline must not be in the past.")
+PROPOSAL_FROZEN = gettext_noop("A submitted proposal cannot be edited until Bappeda returns it.")
+ELEMENT_OUTSIDE_DIMENSION = gettext_noop("Every element must belong to the chosen dimension.")
+AREA_OUTSIDE_REGION = gettext_noop("Choose districts or villages of this region only.")
+DIGITALISATION_NEEDS_MISSING = gettext_noop("Say what the application must do.")
+LEAD_NOT_SUPPORTING = gettext_noop("The lead agency cannot also be a supporting agency.")
+AGENCY_OUTSIDE_REGION = gettext_noop("Choose agencies of this region only.")
+MERGE_TARGET_INVALID = gettext_noop("Merge into another open or accepted proposal of the same round.")
+NOT_DECIDED = gettext_noop("Only a decided proposal can be published.")
+ALREADY_PUBLISHED = gettext_noop("This decision is already published.")
+APP_DETAILS_MISSING = gettext_noop("Give the application's name and address.")
+APP_URL_INVALID = gettext_noop("The application's address must be a web address (https://...).")
+ALREADY_ANSWERED = gettext_noop("Your agency has already submitted a proposal in this round.")
+CHILD_OF_CHILD = gettext_noop("Activities go under a programme or sub-programme.")
+CHILD_KIND_INVALID = gettext_noop("A part of a programme is a sub-programme or an activity.")
+SUPPORTER_TWICE = gettext_noop("Each supporting agency can be named once.")
+ELEMENT_OUTSIDE_REGION = gettext_noop("Choose elements of this region's framework only.")
+MASTERPLAN_OUTSIDE_REGION = gettext_noop("Choose a masterplan of this region.")
+TEXT_TOO_LONG = gettext_noop("The application's name and address may have at most 200 characters each.")
+PROGRAMME_ALREADY_PUBLISHED = gettext_noop("This programme is already published.")
 
 
 def _require(actor: User, perm: Perm, region: Region, agency: Agency | None = None) -> None:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kotacerdas.accounts.roles import Perm
@@ -132,7 +133,8 @@ def round_publish(request: RegionRequest, region: Region, round_id: int) -> Http
         request, None, lambda: services.round_publish_decisions(planning_round=planning_round, actor=request.user)
     )
     if count is not None:
-        messages.success(request, _("%(count)d decisions published.") % {"count": count})
+        text = ngettext("%(count)d decision published.", "%(count)d decisions published.", count)
+        messages.success(request, text % {"count": count})
     return redirect("planning:round", region_slug=region.slug, round_id=round_id)
 
 

@@ -64,6 +64,7 @@ def area_create(
 
 REGION_EDITABLE = (
     "name",
+    "kind",
     "province",
     "seat",
     "time_zone",
@@ -80,7 +81,8 @@ def region_update(*, region: Region, actor: User | None, **changes: object) -> R
     unknown = set(changes) - set(REGION_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = {field: getattr(region, field) for field in changes}
+    stored = Region.objects.get(pk=region.pk)  # the admin may already have set the new values on region
+    before = {field: getattr(stored, field) for field in changes}
     for field, value in changes.items():
         setattr(region, field, value)
     region.full_clean()

@@ -1,0 +1,238 @@
+"""Reads of monitoring: the dashboard (from summary tables), a programme's results, the evaluation index."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from kotacerdas.agencies.models import Agency
+from kotacerdas.core.charts import BarChart, LineChart, line_chart, stacked_bars
+from kotacerdas.framework.models import Dimension
+from kotacerdas.monitoring.models import (
+    AgencySummary,
+    DimensionSummary,
+    Evaluation,
+    EvaluationScore,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Period,
+    ProgrammeProgress,
+    ProgressReport,
+)
+from kotacerdas.planning.models import Programme, ProgrammeStatus
+from kotacerdas.regions.models import Region
+
+TWO_PLACES = Decimal("0.01")
+RUNNING = {ProgrammeStatus.IN_IMPLEMENTATION, ProgrammeStatus.COMPLETED}
+STATUS_ORDER = [s.value for s in ProgrammeStatus]
+
+
+@dataclass
+class DimensionRow:
+    dimension: Dimension
+    by_status: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    progress_sum: Decimal = Decimal(0)
+    masterplan_total: int = 0
+    masterplan_running: int = 0
+
+    @property
+    def progress(self) -> Decimal:
+        return (self.progress_sum / self.total).quantize(TWO_PLACES) if self.total else Decimal(0)
+
+    @property
+    def running_percent(self) -> Decimal:
+        if not self.masterplan_total:
+            return Decimal(0)
+        return (Decimal(100) * self.masterplan_running / self.masterplan_total).quantize(TWO_PLACES)
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.by_status.get(s, 0) for s in STATUS_ORDER]
+
+
+@dataclass
+class Dashboard:
+    rows: list[DimensionRow]
+    agencies: list[AgencySummary]
+    status_chart: BarChart
+    progress_chart: BarChart
+    evaluations: list[EvaluationResult]
+    index_chart: LineChart | None
+    statuses: list[tuple[str, Any]]
+
+
+def dimension_rows(*, region: Region, published_only: bool = False) -> list[DimensionRow]:
+    """Per smart dimension: programmes per status, average progress, masterplan programmes running (n of m)."""
+    rows = {d.pk: DimensionRow(d) for d in Dimension.objects.all()}
+    for cell in DimensionSummary.objects.for_region(region):
+        row = rows[cell.dimension_id]
+        count = cell.published if published_only else cell.programmes
+        row.by_status[cell.status] = row.by_status.get(cell.status, 0) + count
+        row.total += count
+        row.progress_sum += cell.progress_sum if not published_only or cell.published == cell.programmes else Decimal(0)
+        if cell.status != ProgrammeStatus.CANCELLED:
+            row.masterplan_total += cell.in_masterplan
+            row.masterplan_running += cell.in_masterplan if cell.status in RUNNING else 0
+    return list(rows.values())
+
+
+def dashboard(*, region: Region) -> Dashboard:
+    """Everything the leadership dashboard shows, read from the summary tables (a few small queries)."""
+    rows = dimension_rows(region=region)
+    labels = [str(label) for _value, label in ProgrammeStatus.choices]
+    status_chart = stacked_bars([(r.dimension.label, [float(c) for c in r.counts]) for r in rows], labels)
+    progress_chart = stacked_bars([(r.dimension.label, [float(r.progress)]) for r in rows], ["%"], maximum=100)
+    agencies = list(
+        AgencySummary.objects.for_region(region)
+        .select_related("agency")
+        .order_by("-overdue_milestones", "-unreported_periods", "agency__name")
+    )
+    evaluations = evaluation_history(region=region)
+    index_chart = (
+        line_chart([(str(e.evaluation.year), e.index) for e in evaluations if e.index is not None])
+        if evaluations
+        else None
+    )
+    return Dashboard(
+        rows, agencies, status_chart, progress_chart, evaluations, index_chart, list(ProgrammeStatus.choices)
+    )
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationResult:
+    """The index of one year (two decimals, 0–5): from verified scores where given, else self-assessed."""
+
+    evaluation: Evaluation
+    scores: list[EvaluationScore]
+    index: Decimal | None
+    self_index: Decimal | None
+    by_smart_dimension: list[tuple[Dimension, Decimal | None]]
+
+
+def _weighted(evaluation: Evaluation, score_of: dict[str, Decimal]) -> Decimal | None:
+    weights = evaluation.weights()
+    if not score_of or any(d not in score_of for d in weights if weights[d]):
+        return None
+    total = sum((Decimal(weights[d]) * score_of[d] for d in weights if weights[d]), Decimal(0)) / Decimal(100)
+    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def evaluation_result(
+    *, evaluation: Evaluation, scores: list[EvaluationScore], dimensions: list[Dimension]
+) -> EvaluationResult:
+    overall = [s for s in scores if s.smart_dimension_id is None]
+    best = {s.eval_dimension: s.verified_score if s.verified_score is not None else s.self_score for s in overall}
+    self_only = {s.eval_dimension: s.self_score for s in overall}
+    per_smart: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for s in scores:
+        if s.smart_dimension_id is not None:
+            per_smart[s.smart_dimension_id][s.eval_dimension] = (
+                s.verified_score if s.verified_score is not None else s.self_score
+            )
+    by_smart = [(d, _weighted(evaluation, per_smart.get(d.pk, {}))) for d in dimensions]
+    return EvaluationResult(evaluation, scores, _weighted(evaluation, best), _weighted(evaluation, self_only), by_smart)
+
+
+def evaluation_history(*, region: Region, published_only: bool = False) -> list[EvaluationResult]:
+    """Every year's result, oldest first, for the year-on-year comparison."""
+    evaluations = Evaluation.objects.for_region(region).order_by("year")
+    if published_only:
+        evaluations = evaluations.filter(is_published=True)
+    scores = EvaluationScore.objects.filter(evaluation__in=evaluations).select_related("smart_dimension")
+    with_scores = evaluations.prefetch_related(Prefetch("scores", queryset=scores, to_attr="all_scores"))
+    dimensions = list(Dimension.objects.all())
+    return [evaluation_result(evaluation=e, scores=e.all_scores, dimensions=dimensions) for e in with_scores]
+
+
+def get_evaluation(*, region: Region, pk: int) -> Evaluation:
+    evaluation = Evaluation.objects.for_region(region).filter(pk=pk).first()
+    if evaluation is None:
+        raise Http404
+    evaluation.region = region
+    return evaluation
+
+
+def evaluation_detail(*, evaluation: Evaluation) -> EvaluationResult:
+    scores = list(evaluation.scores.select_related("smart_dimension", "verified_by").order_by("eval_dimension"))
+    return evaluation_result(evaluation=evaluation, scores=scores, dimensions=list(Dimension.objects.all()))
+
+
+def running_programmes(*, region: Region, dimension: Dimension) -> tuple[int, int]:
+    """n of m: masterplan programmes of this dimension in implementation or completed, of all not cancelled."""
+    row = next(r for r in dimension_rows(region=region) if r.dimension.pk == dimension.pk)
+    return row.masterplan_running, row.masterplan_total
+
+
+# --- a programme's results ----------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    cells: list[IndicatorValue | None]
+
+
+@dataclass
+class Results:
+    programme: Programme
+    periods: list[Period]
+    indicators: list[IndicatorRow]
+    milestones: list[Milestone]
+    reports: list[ProgressReport]
+    progress: Decimal | None
+
+
+def programme_results(*, programme: Programme, published_only: bool = False) -> Results:
+    """Indicators × periods (target and actual), milestones, reports and rolled-up progress."""
+    region = programme.region
+    periods = list(Period.objects.for_region(region))
+    indicators = list(Indicator.objects.filter(programme=programme))
+    values = {(v.indicator_id, v.period_id): v for v in IndicatorValue.objects.filter(indicator__in=indicators)}
+    rows = [IndicatorRow(i, [values.get((i.pk, p.pk)) for p in periods]) for i in indicators]
+    reports: list[ProgressReport] = []
+    if not published_only:
+        reports = list(ProgressReport.objects.filter(programme=programme).select_related("period"))
+    progress = ProgrammeProgress.objects.filter(programme=programme).values_list("percent", flat=True).first()
+    milestones = list(Milestone.objects.filter(programme=programme))
+    return Results(programme, periods, rows, milestones, reports, progress)
+
+
+def get_report(*, region: Region, pk: int) -> ProgressReport:
+    report = (
+        ProgressReport.objects.for_region(region)
+        .select_related("programme__lead_agency", "period", "agency", "approved_by", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    report.region = report.programme.region = region
+    return report
+
+
+def published_programmes(*, region: Region, dimension: str = "") -> QuerySet[Programme]:
+    """The public list: published top-level programmes with their lead agency and progress."""
+    programmes = (
+        Programme.objects.for_region(region)
+        .published()
+        .top_level()
+        .exclude(status=ProgrammeStatus.CANCELLED)
+        .select_related("lead_agency", "dimension", "progress")
+    )
+    if dimension:
+        programmes = programmes.filter(dimension__code=dimension)
+    return programmes.order_by("dimension__order", "title")
+
+
+def agencies_lookup(*, region: Region) -> dict[int, Agency]:
+    return {a.pk: a for a in Agency.objects.for_region(region)}

@@ -1,0 +1,367 @@
+"""Monitoring pages: the dashboard, a programme's results, reports, periods, the evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kotacerdas.accounts.roles import Perm
+from kotacerdas.accounts.selectors import has_perm
+from kotacerdas.core.errors import ApplicationError
+from kotacerdas.core.tenancy import region_page
+from kotacerdas.core.types import RegionRequest
+from kotacerdas.framework.selectors import coverage_matrix
+from kotacerdas.monitoring import forms as mforms
+from kotacerdas.monitoring import selectors, services
+from kotacerdas.monitoring.models import (
+    DEFAULT_STATUS_PERCENT,
+    Evaluation,
+    EvaluationScore,
+    Indicator,
+    Milestone,
+    Period,
+    ProgressReport,
+    StatusPercent,
+)
+from kotacerdas.monitoring.workflow import REPORT
+from kotacerdas.planning import selectors as planning
+from kotacerdas.planning.models import Programme
+from kotacerdas.regions.models import Region
+
+VIEW = Perm.REGION_VIEW_INTERNAL
+
+
+def _attempt(request: RegionRequest, form: forms.BaseForm | None, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except ApplicationError as error:
+        if form is not None:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.error(request, error.message)
+        return None
+
+
+def _can_edit_programme(request: RegionRequest, programme: Programme) -> bool:
+    region = programme.region
+    return has_perm(request.user, Perm.INDICATOR_MANAGE, region) or has_perm(
+        request.user, Perm.PROGRAMME_RUN, region, programme.lead_agency
+    )
+
+
+def _results_redirect(region: Region, programme: Programme) -> HttpResponse:
+    return redirect("monitoring:results", region_slug=region.slug, programme_id=programme.pk)
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+@region_page(perm=Perm.DASHBOARD_VIEW)
+def dashboard(request: RegionRequest, region: Region) -> HttpResponse:
+    matrix = coverage_matrix(region=region)
+    context = {
+        "board": selectors.dashboard(region=region),
+        "uncovered": matrix.uncovered_elements,
+        "silent": matrix.silent_agencies,
+    }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+# --- a programme's results ----------------------------------------------------------------------
+
+
+@region_page(perm=VIEW)
+def programme_results(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
+    programme = planning.get_programme(region=region, pk=programme_id, user=request.user)
+    results = selectors.programme_results(programme=programme)
+    can_edit = _can_edit_programme(request, programme)
+    periods = Period.objects.for_region(region)
+    context = {
+        "results": results,
+        "can_edit": can_edit,
+        "can_report": has_perm(request.user, Perm.PROGRAMME_RUN, region, programme.lead_agency),
+        "indicator_form": mforms.IndicatorForm(),
+        "target_form": mforms.TargetForm(indicators=Indicator.objects.filter(programme=programme), periods=periods),
+        "milestone_form": mforms.MilestoneForm(),
+        "open_periods": [p for p in results.periods if not p.is_locked],
+    }
+    return render(request, "monitoring/programme_results.html", context)
+
+
+@require_POST
+@region_page(perm=VIEW)
+def indicator_create(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
+    programme = planning.get_programme(region=region, pk=programme_id, user=request.user)
+    form = mforms.IndicatorForm(request.POST)
+    if form.is_valid():
+        data = form.to_data()
+        if _attempt(
+            request, None, lambda: services.indicator_create(programme=programme, data=data, actor=request.user)
+        ):
+            messages.success(request, _("The indicator was added."))
+    else:
+        messages.error(request, _("Check the indicator: %(errors)s") % {"errors": _errors(form)})
+    return _results_redirect(region, programme)
+
+
+def _errors(form: forms.BaseForm) -> str:
+    """The form's errors in one line, for a message after a redirect."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(str(e) for e in errors)}")
+    return "; ".join(parts)
+
+
+@require_POST
+@region_page(perm=VIEW)
+def target_set(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
+    programme = planning.get_programme(region=region, pk=programme_id, user=request.user)
+    form = mforms.TargetForm(
+        request.POST,
+        indicators=Indicator.objects.filter(programme=programme),
+        periods=Period.objects.for_region(region),
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        call = lambda: services.target_set(  # noqa: E731
+            indicator=d["indicator"],
+            period=d["period"],
+            target=d["target"],
+            target_text=d["target_text"],
+            actor=request.user,
+        )
+        if _attempt(request, None, call):
+            messages.success(request, _("The target was saved."))
+    else:
+        messages.error(request, _("Check the target: %(errors)s") % {"errors": _errors(form)})
+    return _results_redirect(region, programme)
+
+
+@require_POST
+@region_page(perm=VIEW)
+def milestone_create(request: RegionRequest, region: Region, programme_id: int) -> HttpResponse:
+    programme = planning.get_programme(region=region, pk=programme_id, user=request.user)
+    form = mforms.MilestoneForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        call = lambda: services.milestone_create(  # noqa: E731
+            programme=programme, title=d["title"].strip(), planned_date=d["planned_date"], actor=request.user
+        )
+        if _attempt(request, None, call):
+            messages.success(request, _("The milestone was added."))
+    else:
+        messages.error(request, _("Check the milestone: %(errors)s") % {"errors": _errors(form)})
+    return _results_redirect(region, programme)
+
+
+@require_POST
+@region_page(perm=VIEW)
+def milestone_reach(request: RegionRequest, region: Region, milestone_id: int) -> HttpResponse:
+    milestone = Milestone.objects.for_region(region).select_related("programme").filter(pk=milestone_id).first()
+    if milestone is None:
+        raise Http404
+    programme = planning.get_programme(region=region, pk=milestone.programme_id, user=request.user)
+    milestone.programme = programme
+    form = mforms.ReachForm(request.POST)
+    if form.is_valid():
+        date = form.cleaned_data["actual_date"]
+        if _attempt(
+            request, None, lambda: services.milestone_reach(milestone=milestone, actual_date=date, actor=request.user)
+        ):
+            messages.success(request, _("The milestone is marked as reached."))
+    else:
+        messages.error(request, _("Give the date the milestone was reached."))
+    return _results_redirect(region, programme)
+
+
+# --- progress reports ---------------------------------------------------------------------------
+
+
+@region_page(perm=VIEW)
+def report_edit(request: RegionRequest, region: Region, programme_id: int, period_id: int) -> HttpResponse:
+    """Write (or revise) the programme's report for a period."""
+    programme = planning.get_programme(region=region, pk=programme_id, user=request.user)
+    period = Period.objects.for_region(region).filter(pk=period_id).first()
+    if period is None:
+        raise Http404
+    indicators = list(Indicator.objects.filter(programme=programme))
+    existing = ProgressReport.objects.filter(programme=programme, period=period).prefetch_related("values").first()
+    initial = _report_initial(existing)
+    form = mforms.ReportForm(request.POST or None, request.FILES or None, indicators=indicators, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.to_data()
+        call = lambda: services.report_save(programme=programme, period=period, data=data, actor=request.user)  # noqa: E731
+        report = _attempt(request, form, call)
+        if report is not None:
+            messages.success(request, _("The report was saved as a draft. Submit it to Bappeda when complete."))
+            return redirect("monitoring:report", region_slug=region.slug, report_id=report.pk)
+    context = {"form": form, "programme": programme, "period": period, "report": existing}
+    return render(request, "monitoring/report_form.html", context)
+
+
+def _report_initial(report: Any) -> dict[str, Any]:
+    if report is None:
+        return {}
+    initial: dict[str, Any] = {"narrative": report.narrative, "progress_percent": report.progress_percent}
+    for value in report.values.all():
+        initial[f"ind_{value.indicator_id}"] = value.value if value.value is not None else value.text
+    return initial
+
+
+@region_page(perm=VIEW)
+def report_detail(request: RegionRequest, region: Region, report_id: int) -> HttpResponse:
+    report = selectors.get_report(region=region, pk=report_id)
+    planning.get_programme(region=region, pk=report.programme_id, user=request.user)  # 404 when not visible
+    context = {
+        "report": report,
+        "values": list(report.values.select_related("indicator")),
+        "actions": REPORT.allowed_actions(obj=report, user=request.user),
+    }
+    return render(request, "monitoring/report_detail.html", context)
+
+
+@require_POST
+@region_page(perm=VIEW)
+def report_act(request: RegionRequest, region: Region, report_id: int, action: str) -> HttpResponse:
+    report = selectors.get_report(region=region, pk=report_id)
+    actor = request.user
+    calls = {
+        "submit": lambda: services.report_submit(report=report, actor=actor),
+        "approve": lambda: services.report_approve(report=report, actor=actor),
+        "return": lambda: services.report_return(
+            report=report, reason=request.POST.get("note", "").strip()[:4000], actor=actor
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    if _attempt(request, None, calls[action]) is not None:
+        messages.success(request, _("Report status: %(status)s.") % {"status": report.get_status_display()})
+    return redirect("monitoring:report", region_slug=region.slug, report_id=report.pk)
+
+
+# --- periods and the status catalogue -----------------------------------------------------------
+
+
+@region_page(perm=VIEW)
+def period_list(request: RegionRequest, region: Region) -> HttpResponse:
+    can_manage = has_perm(request.user, Perm.PERIOD_MANAGE, region)
+    form = mforms.PeriodForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            call = lambda: services.period_create(region=region, actor=request.user, **d)  # noqa: E731
+            if _attempt(request, form, call):
+                messages.success(request, _("The period was added."))
+                return redirect("monitoring:periods", region_slug=region.slug)
+    context = {"periods": Period.objects.for_region(region), "form": form, "can_manage": can_manage}
+    return render(request, "monitoring/period_list.html", context)
+
+
+@require_POST
+@region_page(perm=Perm.PERIOD_MANAGE)
+def period_lock(request: RegionRequest, region: Region, period_id: int) -> HttpResponse:
+    period = Period.objects.for_region(region).filter(pk=period_id).first()
+    if period is None:
+        raise Http404
+    period.region = region
+    if _attempt(request, None, lambda: services.period_lock(period=period, actor=request.user)):
+        messages.success(request, _("The period %(label)s is locked.") % {"label": period.label})
+    return redirect("monitoring:periods", region_slug=region.slug)
+
+
+@region_page(perm=Perm.INDICATOR_MANAGE)
+def status_catalogue(request: RegionRequest, region: Region) -> HttpResponse:
+    current = dict(DEFAULT_STATUS_PERCENT)
+    current.update(dict(StatusPercent.objects.for_region(region).values_list("status", "percent")))
+    form = mforms.StatusPercentForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        for status, percent in ((k[4:], v) for k, v in form.cleaned_data.items()):
+            if current.get(status) != percent:
+                services.status_percent_set(region=region, status=status, percent=percent, actor=request.user)
+        messages.success(request, _("The status catalogue was saved."))
+        return redirect("monitoring:statuses", region_slug=region.slug)
+    return render(request, "monitoring/status_catalogue.html", {"form": form})
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+@region_page(perm=Perm.DASHBOARD_VIEW)
+def evaluation_list(request: RegionRequest, region: Region) -> HttpResponse:
+    can_enter = has_perm(request.user, Perm.EVALUATION_ENTER, region)
+    form = mforms.EvaluationOpenForm(request.POST or None)
+    if request.method == "POST":
+        if not can_enter:
+            raise Http404
+        if form.is_valid():
+            year, weights = form.cleaned_data["year"], form.weights()
+            call = lambda: services.evaluation_open(region=region, year=year, weights=weights, actor=request.user)  # noqa: E731
+            evaluation = _attempt(request, form, call)
+            if evaluation is not None:
+                return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
+    context = {"history": selectors.evaluation_history(region=region), "form": form, "can_enter": can_enter}
+    return render(request, "monitoring/evaluation_list.html", context)
+
+
+@region_page(perm=Perm.DASHBOARD_VIEW)
+def evaluation_detail(request: RegionRequest, region: Region, evaluation_id: int) -> HttpResponse:
+    evaluation = selectors.get_evaluation(region=region, pk=evaluation_id)
+    form = mforms.ScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        call = lambda: services.score_enter(  # noqa: E731
+            evaluation=evaluation,
+            eval_dimension=d["eval_dimension"],
+            smart_dimension=d["smart_dimension"],
+            score=d["score"],
+            evidence=d["evidence"],
+            actor=request.user,
+        )
+        if _attempt(request, form, call):
+            messages.success(request, _("The score was saved."))
+            return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
+    context = {
+        "result": selectors.evaluation_detail(evaluation=evaluation),
+        "form": form,
+        "can_enter": has_perm(request.user, Perm.EVALUATION_ENTER, region) and not evaluation.is_published,
+        "can_verify": has_perm(request.user, Perm.EVALUATION_VERIFY, region) and not evaluation.is_published,
+    }
+    return render(request, "monitoring/evaluation_detail.html", context)
+
+
+@require_POST
+@region_page(perm=Perm.EVALUATION_VERIFY)
+def score_verify(request: RegionRequest, region: Region, score_id: int) -> HttpResponse:
+    score = EvaluationScore.objects.for_region(region).select_related("evaluation").filter(pk=score_id).first()
+    if score is None:
+        raise Http404
+    score.region = region
+    form = mforms.VerifyForm(request.POST)
+    if form.is_valid():
+        value = form.cleaned_data["verified_score"]
+        if _attempt(
+            request, None, lambda: services.score_verify(score=score, verified_score=value, actor=request.user)
+        ):
+            messages.success(request, _("The score is verified."))
+    else:
+        messages.error(request, _("A verified score lies between 0 and 5."))
+    return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=score.evaluation_id)
+
+
+@require_POST
+@region_page(perm=Perm.EVALUATION_ENTER)
+def evaluation_publish(request: RegionRequest, region: Region, evaluation_id: int) -> HttpResponse:
+    evaluation: Evaluation = selectors.get_evaluation(region=region, pk=evaluation_id)
+    if _attempt(request, None, lambda: services.evaluation_publish(evaluation=evaluation, actor=request.user)):
+        messages.success(request, _("The evaluation is published."))
+    return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
