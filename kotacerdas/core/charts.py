@@ -8,6 +8,11 @@ from decimal import Decimal
 PALETTE = ["#0b5d4b", "#c7862a", "#3f7cac", "#8a5a9b", "#a4262c", "#6b8f71"]
 
 
+def _n(value: float) -> str:
+    """An SVG coordinate: a dot as decimal separator whatever the page's language."""
+    return f"{value:.1f}"
+
+
 @dataclass(frozen=True)
 class Segment:
     x: float
@@ -16,6 +21,14 @@ class Segment:
     label: str
     value: float
 
+    @property
+    def svg_x(self) -> str:
+        return _n(self.x)
+
+    @property
+    def svg_width(self) -> str:
+        return _n(self.width)
+
 
 @dataclass(frozen=True)
 class BarRow:
@@ -23,6 +36,15 @@ class BarRow:
     y: float
     segments: list[Segment]
     total: float
+
+    @property
+    def svg_y(self) -> str:
+        return _n(self.y)
+
+    @property
+    def svg_value_x(self) -> str:
+        end = self.segments[-1].x + self.segments[-1].width if self.segments else 0.0
+        return _n(end + 4)
 
 
 @dataclass(frozen=True)
@@ -34,6 +56,10 @@ class BarChart:
     height: int
     label_width: int
     legend: list[tuple[str, str]]
+
+    @property
+    def label_x(self) -> int:
+        return self.label_width - 6
 
 
 def stacked_bars(
@@ -68,6 +94,14 @@ class Point:
     label: str
     value: float
 
+    @property
+    def svg_x(self) -> str:
+        return _n(self.x)
+
+    @property
+    def svg_y(self) -> str:
+        return _n(self.y)
+
 
 @dataclass(frozen=True)
 class LineChart:
@@ -76,6 +110,18 @@ class LineChart:
     width: int
     height: int
     maximum: float
+
+    @property
+    def axis_y(self) -> int:
+        return self.height - 28
+
+    @property
+    def axis_end(self) -> int:
+        return self.width - 28
+
+    @property
+    def label_y(self) -> int:
+        return self.height - 10
 
 
 def line_chart(

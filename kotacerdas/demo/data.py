@@ -174,6 +174,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ("warga.yogyakarta", "Warga Yogyakarta", "citizen", "yogyakarta", "", ""),
     ("bendahara-rt.yogyakarta", "Bendahara RT 01 Patangpuluhan", "rt_treasurer", "yogyakarta", "", "RW 01/RT 01"),
     ("ronda.yogyakarta", "Anggota Ronda RT 01 Patangpuluhan", "ronda_member", "yogyakarta", "", "RW 01/RT 01"),
+    ("asesor.yogyakarta", "Asesor Evaluasi Smart City", "assessor", "yogyakarta", "", ""),
     ("bappeda.musirawas", "Perencana Bappeda Musi Rawas", "bappeda_planner", "musirawas", "bappeda", ""),
     ("diskominfo.musirawas", "Petugas Diskominfo Musi Rawas", "diskominfo_officer", "musirawas", "diskominfostat", ""),
     ("inspektorat.musirawas", "Auditor Inspektorat Musi Rawas", "inspector", "musirawas", "inspektorat", ""),

@@ -13,7 +13,7 @@ from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.models import User
 from kotacerdas.agencies import services as agencies
 from kotacerdas.agencies.models import Agency, Capability
-from kotacerdas.demo import data, planning
+from kotacerdas.demo import data, monitoring, planning
 from kotacerdas.framework.models import Element
 from kotacerdas.regions import services as regions
 from kotacerdas.regions.models import Area, AreaKind, Region
@@ -120,4 +120,6 @@ def load_all(progress: Progress) -> list[tuple[str, str]]:
     accounts_listed = load_accounts(progress)
     planning.load(yogyakarta)
     progress("Kota Yogyakarta: masterplan, planning round, proposals and programmes")
+    monitoring.load(yogyakarta)
+    progress("Kota Yogyakarta: indicators, progress reports, milestones, a draft evaluation")
     return accounts_listed

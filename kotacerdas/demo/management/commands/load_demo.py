@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from kotacerdas.demo.loader import load_all
 
-STEPS = 5
+STEPS = 6
 
 
 class Command(BaseCommand):
@@ -21,13 +21,17 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo data is not allowed here (PRODUCTION=true). Set DEMO_DATA_ALLOWED=true to override."
             )
-        with tqdm(total=STEPS, desc="demo data", unit="step", disable=options["verbosity"] == 0) as bar:
+        quiet = options["verbosity"] == 0
+        with tqdm(total=STEPS, desc="demo data", unit="step", disable=quiet) as bar:
 
             def progress(message: str) -> None:
                 bar.update(1)
-                bar.write(f"  {message}")
+                if not quiet:
+                    bar.write(f"  {message}")
 
             accounts = load_all(progress)
+        if quiet:
+            return
         self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
         for username, role in accounts:
             self.stdout.write(f"  {username:<36} {role}")
