@@ -23,9 +23,9 @@ REQUIRED_ACCOUNTS = (
 )
 
 
-def load_demo() -> str:
+def load_demo(verbosity: int = 1) -> str:
     out = StringIO()
-    call_command("load_demo", verbosity=0, stdout=out)
+    call_command("load_demo", verbosity=verbosity, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -66,6 +66,9 @@ class LoadDemoTests(TestCase):
 
     def test_it_lists_the_accounts_it_made(self) -> None:
         self.assertIn("bappeda.yogyakarta", self.output)
+
+    def test_it_prints_nothing_when_quiet(self) -> None:
+        self.assertEqual(load_demo(verbosity=0), "")
 
     def test_it_changes_nothing_when_run_a_second_time(self) -> None:
         before = row_counts()
