@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kotacerdas.audit",
     "kotacerdas.planning",
     "kotacerdas.monitoring",
+    "kotacerdas.servicerequests",
+    "kotacerdas.jimpitan",
     "kotacerdas.api",
     "kotacerdas.demo",
 ]

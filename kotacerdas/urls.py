@@ -19,4 +19,7 @@ urlpatterns = [
     path("<slug:region_slug>/planning/", include("kotacerdas.planning.urls")),
     path("<slug:region_slug>/monitoring/", include("kotacerdas.monitoring.urls")),
     path("<slug:region_slug>/open/", include("kotacerdas.monitoring.public_urls")),
+    path("<slug:region_slug>/jimpitan/", include("kotacerdas.jimpitan.urls")),
+    path("<slug:region_slug>/services/", include("kotacerdas.servicerequests.urls")),
+    path("<slug:region_slug>/open311/v2/", include("kotacerdas.servicerequests.open311_urls")),
 ]

@@ -62,15 +62,24 @@ class Perm(StrEnum):
     PERIOD_MANAGE = "monitoring.period.manage"
     EVALUATION_ENTER = "monitoring.evaluation.enter"
     EVALUATION_VERIFY = "monitoring.evaluation.verify"
+    JIMPITAN_MANAGE = "jimpitan.fund.manage"  # the treasurer, for the fund of the RT/RW named in the membership
+    JIMPITAN_COLLECT = "jimpitan.collection.record"  # ronda members and the treasurer, for that fund
+    REQUEST_SUBMIT = "servicerequests.request.submit"  # a citizen
+    REQUEST_COORDINATE = "servicerequests.request.coordinate"  # Diskominfo: verify, dispatch, re-route
+    REQUEST_HANDLE = "servicerequests.request.handle"  # the responsible agency's staff
+    CATALOGUE_MANAGE = "servicerequests.catalogue.manage"
 
 
 # What an agency's own staff may do for their agency.
-_AGENCY_WORK = frozenset({Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE, Perm.PROPOSAL_EDIT, Perm.PROGRAMME_RUN})
+_AGENCY_WORK = frozenset(
+    {Perm.REGION_VIEW_INTERNAL, Perm.CAPABILITY_DECLARE, Perm.PROPOSAL_EDIT, Perm.PROGRAMME_RUN, Perm.REQUEST_HANDLE}
+)
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.DISKOMINFO_OFFICER: _AGENCY_WORK
     | {Perm.AGENCY_MANAGE, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE}
-    | {Perm.DIGITALISATION_MANAGE, Perm.DASHBOARD_VIEW, Perm.EVALUATION_ENTER},
+    | {Perm.DIGITALISATION_MANAGE, Perm.DASHBOARD_VIEW, Perm.EVALUATION_ENTER}
+    | {Perm.REQUEST_COORDINATE, Perm.CATALOGUE_MANAGE},
     Role.BAPPEDA_PLANNER: _AGENCY_WORK
     | {Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE, Perm.PROPOSAL_DECIDE}
     | {Perm.PROGRAMME_MANAGE, Perm.MASTERPLAN_MANAGE, Perm.DASHBOARD_VIEW, Perm.INDICATOR_MANAGE}
@@ -86,10 +95,12 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     ),
     # Assessors of the national evaluation verify the region's self-assessment.
     Role.ASSESSOR: frozenset({Perm.REGION_VIEW_INTERNAL, Perm.DASHBOARD_VIEW, Perm.EVALUATION_VERIFY}),
-    Role.CITIZEN: frozenset(),
-    Role.RT_TREASURER: frozenset(),
-    Role.RONDA_MEMBER: frozenset(),
+    Role.CITIZEN: frozenset({Perm.REQUEST_SUBMIT}),
+    Role.RT_TREASURER: frozenset({Perm.JIMPITAN_MANAGE, Perm.JIMPITAN_COLLECT}),
+    Role.RONDA_MEMBER: frozenset({Perm.JIMPITAN_COLLECT}),
 }
 
 # Permissions that act on one agency: granted only for the agency named in the membership.
-AGENCY_SCOPED_PERMS = frozenset({Perm.CAPABILITY_DECLARE, Perm.PROPOSAL_EDIT, Perm.PROGRAMME_RUN})
+AGENCY_SCOPED_PERMS = frozenset({Perm.CAPABILITY_DECLARE, Perm.PROPOSAL_EDIT, Perm.PROGRAMME_RUN, Perm.REQUEST_HANDLE})
+# Permissions that act on one neighbourhood: granted only for the RT/RW named in the membership.
+AREA_SCOPED_PERMS = frozenset({Perm.JIMPITAN_MANAGE, Perm.JIMPITAN_COLLECT})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kotacerdas.accounts.models import Membership
-from kotacerdas.accounts.roles import AGENCY_SCOPED_PERMS, ROLE_PERMS, STAFF_ROLES, Perm
+from kotacerdas.accounts.roles import AGENCY_SCOPED_PERMS, AREA_SCOPED_PERMS, ROLE_PERMS, STAFF_ROLES, Perm
 
 if TYPE_CHECKING:
     from kotacerdas.agencies.models import Agency
-    from kotacerdas.regions.models import Region
+    from kotacerdas.regions.models import Area, Region
 
 _CACHE_ATTR = "_kotacerdas_memberships"
 
@@ -45,15 +45,22 @@ def is_staff_member(user: Any, region: Region) -> bool:
     return any(m.role in STAFF_ROLES for m in memberships_in(user, region))
 
 
-def has_perm(user: Any, perm: Perm, region: Region, agency: Agency | None = None) -> bool:
-    """The permission check: a role in this region grants it (for agency-scoped perms, in this agency)."""
+def has_perm(user: Any, perm: Perm, region: Region, agency: Agency | None = None, area: Area | None = None) -> bool:
+    """The permission check: a role in this region grants it (agency- and area-scoped perms: in that agency/area)."""
     for membership in memberships_in(user, region):
         if perm not in ROLE_PERMS.get(membership.role, frozenset()):
             continue
         if perm in AGENCY_SCOPED_PERMS and (agency is None or membership.agency_id != agency.pk):
             continue
+        if perm in AREA_SCOPED_PERMS and (area is None or membership.area_id != area.pk):
+            continue
         return True
     return False
+
+
+def areas_user_serves(user: Any, region: Region) -> list[Area]:
+    """The RTs/RWs named in the user's memberships of this region (treasurers, ronda members)."""
+    return [m.area for m in memberships_in(user, region) if m.area is not None]
 
 
 def agencies_user_acts_for(user: Any, region: Region) -> list[Agency]:
