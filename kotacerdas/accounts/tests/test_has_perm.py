@@ -31,11 +31,20 @@ class HasPermTests(RegionTestCase):
         self.assertFalse(has_perm(self.operator, Perm.COVERAGE_VIEW, self.region))
         self.assertFalse(has_perm(self.leader, Perm.AUDIT_VIEW, self.region))
 
-    def test_it_refuses_citizens_and_treasurers_everything(self) -> None:
+    def test_it_refuses_citizens_and_treasurers_all_government_work(self) -> None:
+        own = {self.citizen: {Perm.REQUEST_SUBMIT}, self.treasurer: set()}
         for user in (self.citizen, self.treasurer):
-            for perm in Perm:
+            for perm in set(Perm) - own[user]:
                 with self.subTest(user=user.username, perm=perm):
                     self.assertFalse(has_perm(user, perm, self.region, self.public_works))
+
+    def test_it_lets_a_citizen_submit_requests(self) -> None:
+        self.assertTrue(has_perm(self.citizen, Perm.REQUEST_SUBMIT, self.region))
+
+    def test_it_scopes_jimpitan_permissions_to_the_treasurers_rt(self) -> None:
+        self.assertTrue(has_perm(self.treasurer, Perm.JIMPITAN_MANAGE, self.region, area=self.rt))
+        self.assertFalse(has_perm(self.treasurer, Perm.JIMPITAN_MANAGE, self.region, area=self.rw))
+        self.assertFalse(has_perm(self.treasurer, Perm.JIMPITAN_MANAGE, self.region))
 
     def test_it_refuses_a_permission_in_another_region(self) -> None:
         self.assertFalse(has_perm(self.outsider, Perm.COVERAGE_VIEW, self.region))

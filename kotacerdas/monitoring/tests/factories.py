@@ -11,13 +11,14 @@ from typing import Any, ClassVar
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, models
 from django.test import TestCase
 from django.utils.translation import gettext
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
 from kotacerdas.agencies.models import Agency
+from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.errors import ApplicationError
 from kotacerdas.core.testing import RegionTestCase, make_agency, make_user
 from kotacerdas.framework.models import Dimension, Element
@@ -55,6 +56,17 @@ _PATHS: dict[str, list[str]] = {
     "cancelled": ["cancel"],
 }
 _MANAGE_ACTIONS = {"suspend", "cancel", "resume"}
+
+
+def audit_trail(target: models.Model) -> list[AuditEntry]:
+    """The audit entries of one object, oldest first."""
+    return list(
+        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).order_by("id")
+    )
+
+
+def actions_of(target: models.Model) -> list[str]:
+    return [entry.action for entry in audit_trail(target)]
 
 
 def png_upload(name: str = "foto-lokasi.png") -> SimpleUploadedFile:
