@@ -201,3 +201,4 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 SITE_NAME = "Kota Cerdas"
 DEMO_PASSWORD = "kotacerdas-demo"
 AXES_VERBOSE = False
+NIK_SECRET = env_str("NIK_SECRET", "")  # separate key for citizen NIKs; falls back to SECRET_KEY

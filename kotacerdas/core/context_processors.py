@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from kotacerdas.accounts.selectors import is_staff_member
+from kotacerdas.accounts.roles import Perm
+from kotacerdas.accounts.selectors import has_perm, is_staff_member
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +17,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "brand_name": settings.SITE_NAME,  # not "site_name": Django's auth views set that to the host
         "region": region,
         "region_staff": region is not None and is_staff_member(request.user, region),
+        "region_dashboard": region is not None and has_perm(request.user, Perm.DASHBOARD_VIEW, region),
     }

@@ -171,6 +171,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ),
     ("operator-dishub.yogyakarta", "Operator Dinas Perhubungan", "agency_operator", "yogyakarta", "dishub", ""),
     ("operator-disperindag.yogyakarta", "Operator Disperindag", "agency_operator", "yogyakarta", "disperindag", ""),
+    ("operator-pju.yogyakarta", "Operator UPT PJU", "agency_operator", "yogyakarta", "upt-pju", ""),
+    ("operator-dlh.yogyakarta", "Operator Dinas Lingkungan Hidup", "agency_operator", "yogyakarta", "dlh", ""),
     ("warga.yogyakarta", "Warga Yogyakarta", "citizen", "yogyakarta", "", ""),
     ("bendahara-rt.yogyakarta", "Bendahara RT 01 Patangpuluhan", "rt_treasurer", "yogyakarta", "", "RW 01/RT 01"),
     ("ronda.yogyakarta", "Anggota Ronda RT 01 Patangpuluhan", "ronda_member", "yogyakarta", "", "RW 01/RT 01"),

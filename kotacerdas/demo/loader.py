@@ -13,7 +13,7 @@ from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.models import User
 from kotacerdas.agencies import services as agencies
 from kotacerdas.agencies.models import Agency, Capability
-from kotacerdas.demo import data, monitoring, planning
+from kotacerdas.demo import data, monitoring, planning, servicerequests
 from kotacerdas.framework.models import Element
 from kotacerdas.regions import services as regions
 from kotacerdas.regions.models import Area, AreaKind, Region
@@ -122,4 +122,6 @@ def load_all(progress: Progress) -> list[tuple[str, str]]:
     progress("Kota Yogyakarta: masterplan, planning round, proposals and programmes")
     monitoring.load(yogyakarta)
     progress("Kota Yogyakarta: indicators, progress reports, milestones, a draft evaluation")
+    servicerequests.load(yogyakarta)
+    progress("Kota Yogyakarta: service catalogue, an Open311 client, citizen requests")
     return accounts_listed

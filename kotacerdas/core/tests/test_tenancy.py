@@ -43,6 +43,8 @@ from kotacerdas.planning import services as planning
 from kotacerdas.planning.models import DigitalisationRequest, Masterplan, PlanningRound, Programme, Proposal
 from kotacerdas.planning.services import Assignment, ProposalData
 from kotacerdas.regions.models import Region
+from kotacerdas.servicerequests import services as requests_services
+from kotacerdas.servicerequests.models import Service, ServiceRequest
 
 # Private texts of region "kotaraya": no page, public or not, may show them to a user of another region.
 CAPABILITY_NOTE = "Catatan internal KR-7731: server di ruang arsip"
@@ -68,6 +70,7 @@ PAGE_FORM = {
     "action": "analyse",
     "deadline": "2030-01-01",
 }
+SECRET_REQUEST = "Laporan rahasia KR-3391 tentang pungli"
 PUBLIC_TITLE = "Program terbuka KR-7781"
 PAGE_METHODS = frozenset({"GET", "POST"})
 API_BODY = [{"element": "society.learning", "note": "outsider"}]
@@ -90,10 +93,16 @@ REGION_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "milestone_id": lambda c: c.milestone.pk,
     "evaluation_id": lambda c: c.evaluation.pk,
     "score_id": lambda c: c.score.pk,
+    "service_code": lambda c: c.service.code,
+    "service_request_pk": lambda c: c.secret_request.pk,
+    "service_request_id": lambda c: c.secret_request.pk,
+    "open311_token": lambda c: c.secret_request.token,
 }
 # Parameters that name nothing of a region by themselves (they sit next to one that does, or belong to
 # platform-level pages and the admin).
 NEUTRAL_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
+    "fmt": lambda c: "json",
+    "kind": lambda c: "correction",
     "action": lambda c: "start_review",  # a valid step for the submitted proposal: a leak would be a write
     "uidb64": lambda c: urlsafe_base64_encode(force_bytes(c.planner.pk)),
     "token": lambda c: "bad-token",
@@ -107,6 +116,9 @@ NEUTRAL_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
 # (which must still show none of the private markers).
 PUBLIC_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "programme_id": lambda c: c.public_programme.pk,
+    "service_request_pk": lambda c: c.public_request.pk,
+    "service_request_id": lambda c: c.public_request.pk,
+    "open311_token": lambda c: c.public_request.token,
 }
 SLUG_PARAMETERS = frozenset({"region_slug", "slug"})
 OBJECT_PARAMETERS = frozenset(REGION_PARAMETERS) - SLUG_PARAMETERS
@@ -216,6 +228,9 @@ class TenancyTestCase(RegionTestCase):
     app_request: ClassVar[DigitalisationRequest]
     masterplan: ClassVar[Masterplan]
     period: ClassVar[Period]
+    service: ClassVar[Service]
+    public_request: ClassVar[ServiceRequest]
+    secret_request: ClassVar[ServiceRequest]
     public_programme: ClassVar[Programme]
     report: ClassVar[ProgressReport]
     milestone: ClassVar[Milestone]
@@ -241,6 +256,22 @@ class TenancyTestCase(RegionTestCase):
         _token, cls.outsider_plaintext = api_token_create(user=cls.outsider, name="outsider", actor=cls.outsider)
         cls._build_planning(living)
         cls._build_monitoring()
+        cls._build_servicerequests()
+
+    @classmethod
+    def _build_servicerequests(cls) -> None:
+        officer = cls.officer
+        cls.service = requests_services.service_save(
+            region=cls.region, agency=cls.public_works, actor=officer, code="KR-LAMPU", name="Lampu jalan mati"
+        )
+        public = requests_services.RequestData(description="Lampu mati di gang.", address="Gang Mawar")
+        cls.public_request, _new = requests_services.request_submit(
+            service=cls.service, data=public, citizen=cls.citizen, actor=cls.citizen
+        )
+        secret = requests_services.RequestData(description=SECRET_REQUEST, address="Gang Melati", is_secret=True)
+        cls.secret_request, _new = requests_services.request_submit(
+            service=cls.service, data=secret, citizen=cls.citizen, actor=cls.citizen
+        )
 
     @classmethod
     def _build_monitoring(cls) -> None:
@@ -445,8 +476,12 @@ class TenancyTestCase(RegionTestCase):
         return self.leaks(visit, self.private_markers + self.region_markers)
 
     def judge_public(self, visit: Visit) -> list[str]:
-        if visit.status not in {200, 405} or (visit.method == "GET" and visit.status != 200):
+        # A public page answers GET with 200; a write through it (a form, Open311 POST) is refused or shows
+        # the form again: the walk's final check proves nothing of kotaraya was written.
+        if visit.method == "GET" and visit.status != 200:
             return [visit.problem("a public page answers 200 to anyone")]
+        if visit.method != "GET" and visit.status not in {200, 400, 403, 404, 405}:
+            return [visit.problem("a write through a public page must be refused")]
         return self.leaks(visit, self.private_markers)
 
     def judge_refusal(self, visit: Visit) -> list[str]:
@@ -472,6 +507,7 @@ class TenancyTestCase(RegionTestCase):
             APP_NEEDS,
             MASTERPLAN_TITLE,
             TOKEN_NAME,
+            SECRET_REQUEST,
         )
 
     @property

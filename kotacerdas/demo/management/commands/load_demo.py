@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from kotacerdas.demo.loader import load_all
 
-STEPS = 6
+STEPS = 7
 
 
 class Command(BaseCommand):

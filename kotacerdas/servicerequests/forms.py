@@ -1,0 +1,167 @@
+"""Forms of citizen services; each hands typed values to one service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.agencies.models import Agency
+from kotacerdas.regions.models import Area, AreaLevel, Region
+from kotacerdas.servicerequests.models import AttributeType, RequestKind, Service, ServiceAttribute
+from kotacerdas.servicerequests.services import CONSENT_PURPOSE, CitizenData, RequestData
+
+MAX_PHOTO = 5 * 1024 * 1024
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, help_text=_("E.g. 081234567890."))
+    nik = forms.CharField(
+        label=_("NIK"), min_length=16, max_length=16, help_text=_("16 digits, as on your KTP. Stored encrypted.")
+    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=10)
+    consent = forms.BooleanField(label=_(CONSENT_PURPOSE), required=True)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone"):
+            self.add_error("email", _("Give an e-mail address or a phone number."))
+        return data
+
+    def to_data(self) -> CitizenData:
+        d = self.cleaned_data
+        return CitizenData(
+            full_name=d["full_name"],
+            password=d["password"],
+            nik=d["nik"],
+            email=d["email"].strip().lower(),
+            phone=d["phone"].strip(),
+            consent=d["consent"],
+        )
+
+
+class RequestForm(forms.Form):
+    """Description, kind, location (map point, address or kelurahan/RT), photo, flags, and the service's questions."""
+
+    kind = forms.ChoiceField(label=_("This is"), choices=RequestKind.choices, initial=RequestKind.COMPLAINT)
+    description = forms.CharField(
+        label=_("What is the matter?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    area = forms.ModelChoiceField(label=_("Kelurahan / RT"), queryset=Area.objects.none(), required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+    lat = forms.DecimalField(label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
+    long = forms.DecimalField(label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
+    photo = forms.ImageField(
+        label=_("Photo"), required=False, validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])]
+    )
+    is_secret = forms.BooleanField(label=_("Secret: do not publish this report"), required=False)
+    is_anonymous = forms.BooleanField(label=_("Anonymous: publish it, but hide my name"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, region: Region, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = (  # type: ignore[attr-defined]
+            Area.objects.for_region(region)
+            .filter(level__gte=AreaLevel.VILLAGE)
+            .select_related("parent")
+            .order_by("level", "name")
+        )
+        self.questions = list(ServiceAttribute.objects.filter(service=service))
+        for attribute in self.questions:
+            self.fields[f"attr_{attribute.code}"] = _question_field(attribute)
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_PHOTO:
+            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        return photo
+
+    def to_data(self) -> RequestData:
+        d = self.cleaned_data
+        return RequestData(
+            description=d["description"],
+            kind=d["kind"],
+            lat=d["lat"],
+            long=d["long"],
+            address=d["address"],
+            area=d["area"],
+            attributes={a.code: d.get(f"attr_{a.code}") for a in self.questions},
+            is_secret=d["is_secret"],
+            is_anonymous=d["is_anonymous"],
+            photo=d["photo"],
+            idempotency_key=d["idempotency_key"] or None,
+        )
+
+
+def _question_field(attribute: ServiceAttribute) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": attribute.description,
+        "required": attribute.required,
+        "help_text": attribute.datatype_description,
+    }
+    choices = [(str(v.get("key")), str(v.get("name"))) for v in attribute.values]
+    if attribute.datatype == AttributeType.NUMBER:
+        return forms.DecimalField(
+            max_digits=18, decimal_places=6, max_value=Decimal("1e12"), min_value=Decimal("-1e12"), **common
+        )
+    if attribute.datatype == AttributeType.DATETIME:
+        return forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common)
+    if attribute.datatype == AttributeType.SINGLE:
+        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+    if attribute.datatype == AttributeType.MULTI:
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+    if attribute.datatype == AttributeType.TEXT:
+        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    return forms.CharField(max_length=300, **common)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Public note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RerouteForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Send to agency"), queryset=Agency.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.for_region(region).filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class DataRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("What should change?"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ServiceForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    group = forms.CharField(label=_("Group"), max_length=100, required=False)
+    keywords = forms.CharField(label=_("Keywords"), max_length=300, required=False)
+    response_minutes = forms.IntegerField(
+        label=_("Respond within (minutes)"), min_value=1, max_value=60 * 24 * 60, initial=120
+    )
+    resolution_minutes = forms.IntegerField(
+        label=_("Resolve within (minutes)"), min_value=1, max_value=60 * 24 * 365, initial=60 * 24
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.for_region(region).filter(is_active=True)  # type: ignore[attr-defined]

@@ -1,0 +1,615 @@
+"""Every write of citizen services: citizens, the catalogue and routing, requests and their handling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kotacerdas.accounts import services as accounts
+from kotacerdas.accounts.models import Membership, User
+from kotacerdas.accounts.roles import Perm, Role
+from kotacerdas.accounts.selectors import has_perm, is_member
+from kotacerdas.agencies.models import Agency
+from kotacerdas.audit import services as audit
+from kotacerdas.audit.actions import AuditAction
+from kotacerdas.core.errors import ApplicationError, NotAllowed
+from kotacerdas.core.workflow import REASON_REQUIRED
+from kotacerdas.regions.models import Area, Region
+from kotacerdas.servicerequests import nik as nik_codec
+from kotacerdas.servicerequests.models import (
+    AttributeType,
+    CitizenProfile,
+    DataRequest,
+    DataRequestKind,
+    RequestKind,
+    RequestStatus,
+    RequestUpdate,
+    RoutingRule,
+    Service,
+    ServiceAttribute,
+    ServiceRequest,
+)
+from kotacerdas.servicerequests.workflow import REQUEST, RESOLUTION_STATUSES, RESPONSE_ACTIONS
+
+
+class RequestError(ApplicationError):
+    """A refused step of citizen services."""
+
+
+NOT_PERMITTED = gettext_noop("Your role does not allow this action.")
+NIK_TAKEN = gettext_noop("An account with this NIK already exists. Log in with it instead.")
+CONTACT_REQUIRED = gettext_noop("Give an e-mail address or a phone number.")
+PHONE_INVALID = gettext_noop("Give a phone number such as 081234567890 or +6281234567890.")
+USERNAME_TAKEN = gettext_noop("An account with this e-mail or phone already exists.")
+CONSENT_REQUIRED = gettext_noop("Agree to the use of your data for this purpose to continue.")
+SERVICE_UNKNOWN = gettext_noop("This service is not in the region's catalogue.")
+LOCATION_REQUIRED = gettext_noop("Give a location: a map point, an address or the kelurahan/RT.")
+LAT_LONG_PAIR = gettext_noop("Give both latitude and longitude, or neither.")
+DESCRIPTION_TOO_LONG = gettext_noop("The description may have at most 4000 characters.")
+DESCRIPTION_HTML = gettext_noop("The description may not contain HTML.")
+ATTRIBUTE_REQUIRED = gettext_noop("Answer the question “%(question)s”.")
+ATTRIBUTE_INVALID = gettext_noop("The answer to “%(question)s” is not valid.")
+AREA_OUTSIDE_REGION = gettext_noop("Choose a kelurahan or RT of this region.")
+AGENCY_OUTSIDE_REGION = gettext_noop("Choose an agency of this region.")
+SAME_AGENCY = gettext_noop("The request is already with this agency.")
+REOPEN_TOO_LATE = gettext_noop("A fixed request can be reopened within %(days)d days only.")
+NOT_YOURS = gettext_noop("Only the citizen who sent the request can do this.")
+CODE_TAKEN = gettext_noop("This code is already used by another service.")
+IDEMPOTENCY_KEY_INVALID = gettext_noop("The idempotency key must be 8 to 64 letters, digits or dashes.")
+
+CONSENT_VERSION = "2026-1"
+CONSENT_PURPOSE = gettext_noop(
+    "To receive and handle my requests and complaints to the regional government, and to contact me about them."
+)
+REOPEN_DAYS = 14
+PHONE = re.compile(r"^(\+62|0)8\d{7,12}$")
+HTML_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def _require(actor: Any, perm: Perm, region: Region, agency: Agency | None = None) -> None:
+    if not has_perm(actor, perm, region, agency):
+        raise NotAllowed(_(NOT_PERMITTED))
+
+
+def _validated(obj: Any) -> Any:
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise RequestError("; ".join(error.messages)) from error
+    return obj
+
+
+# --- citizens -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CitizenData:
+    full_name: str
+    password: str
+    nik: str
+    email: str = ""
+    phone: str = ""
+    consent: bool = False
+
+
+def _check_citizen(data: CitizenData) -> str:
+    """Validate and return the username (the e-mail, else the phone)."""
+    if not data.consent:
+        raise RequestError(_(CONSENT_REQUIRED), field="consent")
+    if not data.email and not data.phone:
+        raise RequestError(_(CONTACT_REQUIRED), field="email")
+    if data.phone and not PHONE.match(data.phone):
+        raise RequestError(_(PHONE_INVALID), field="phone")
+    try:
+        nik_codec.validate_nik(data.nik)
+    except ValidationError as error:
+        raise RequestError(error.messages[0], field="nik") from error
+    if CitizenProfile.objects.filter(nik_digest=nik_codec.digest(data.nik)).exists():
+        raise RequestError(_(NIK_TAKEN), field="nik")
+    username = (data.email or data.phone).lower()
+    if User.objects.filter(username=username).exists():
+        raise RequestError(_(USERNAME_TAKEN), field="email")
+    return username
+
+
+@transaction.atomic
+def citizen_register(*, region: Region, data: CitizenData) -> User:
+    """Create a citizen's account in a region: NIK encrypted, consent and its purpose recorded."""
+    username = _check_citizen(data)
+    user = accounts.user_create(
+        username=username, password=data.password, full_name=data.full_name.strip(), email=data.email, actor=None
+    )
+    User.objects.filter(pk=user.pk).update(phone=data.phone)
+    CitizenProfile.objects.create(
+        user=user,
+        nik_encrypted=nik_codec.encrypt(data.nik),
+        nik_digest=nik_codec.digest(data.nik),
+        nik_last4=data.nik[-4:],
+        consent_purpose=CONSENT_PURPOSE,
+        consent_version=CONSENT_VERSION,
+        consent_at=timezone.now(),
+    )
+    accounts.membership_grant(user=user, role=Role.CITIZEN, region=region, actor=user)
+    audit.record(
+        actor=user,
+        action=AuditAction.CITIZEN_REGISTERED,
+        target=user,
+        region=region,
+        after={"consent_version": CONSENT_VERSION},
+    )
+    return user
+
+
+def citizen_export(*, user: User, region: Region) -> dict[str, Any]:
+    """Everything the region holds about the citizen, for them to download (their own NIK in full)."""
+    profile = CitizenProfile.objects.filter(user=user).first()
+    requests = ServiceRequest.objects.for_region(region).filter(citizen=user).select_related("service", "agency")
+    with transaction.atomic():
+        audit.record(actor=user, action=AuditAction.CITIZEN_DATA_EXPORTED, target=user, region=region)
+    return {
+        "account": {"username": user.username, "full_name": user.full_name, "email": user.email, "phone": user.phone},
+        "nik": nik_codec.decrypt(profile.nik_encrypted) if profile and profile.nik_encrypted else None,
+        "consent": _consent(profile),
+        "requests": [_request_export(r) for r in requests],
+    }
+
+
+def _consent(profile: CitizenProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "purpose": profile.consent_purpose,
+        "version": profile.consent_version,
+        "at": profile.consent_at.isoformat(),
+    }
+
+
+def _request_export(request: ServiceRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "service": request.service.name,
+        "agency": request.agency.name,
+        "status": request.status,
+        "description": request.description,
+        "requested_at": request.requested_at.isoformat(),
+        "address": request.address,
+        "lat": str(request.lat) if request.lat is not None else None,
+        "long": str(request.long) if request.long is not None else None,
+    }
+
+
+@transaction.atomic
+def citizen_data_request(*, user: User, region: Region, kind: str, message: str) -> DataRequest:
+    """Record a citizen's request to correct or delete their data; the coordinator handles it."""
+    if not is_member(user, region) or kind not in DataRequestKind.values:
+        raise NotAllowed(_(NOT_PERMITTED))
+    request = DataRequest.objects.create(region=region, user=user, kind=kind, message=message.strip()[:4000])
+    action = (
+        AuditAction.CITIZEN_ERASURE_REQUESTED
+        if kind == DataRequestKind.ERASURE
+        else AuditAction.CITIZEN_CORRECTION_REQUESTED
+    )
+    audit.record(actor=user, action=action, target=request, region=region, after={"kind": kind})
+    return request
+
+
+@transaction.atomic
+def citizen_erase(*, user: User, region: Region, actor: User) -> None:
+    """Erase a citizen's personal data (their requests stay, without a reporter); the account is closed."""
+    _require(actor, Perm.REQUEST_COORDINATE, region)
+    CitizenProfile.objects.filter(user=user).update(
+        nik_encrypted="", nik_digest=None, nik_last4="", erased_at=timezone.now()
+    )
+    ServiceRequest.objects.filter(citizen=user).update(reporter_name="", reporter_email="", reporter_phone="")
+    User.objects.filter(pk=user.pk).update(
+        full_name="", first_name="", last_name="", email="", phone="", is_active=False, username=f"erased-{user.pk}"
+    )
+    user.set_unusable_password()
+    User.objects.filter(pk=user.pk).update(password=user.password)
+    DataRequest.objects.filter(user=user, kind=DataRequestKind.ERASURE, handled_at__isnull=True).update(
+        handled_at=timezone.now()
+    )
+    audit.record(actor=actor, action=AuditAction.CITIZEN_ERASED, target=user, region=region)
+
+
+@transaction.atomic
+def citizen_nik_reveal(*, user: User, region: Region, actor: User) -> str:
+    """Show a citizen's full NIK to the coordinator; every such read is audited."""
+    _require(actor, Perm.REQUEST_COORDINATE, region)
+    profile = CitizenProfile.objects.filter(user=user).first()
+    if profile is None or not profile.nik_encrypted or not is_member(user, region):
+        raise NotAllowed(_(NOT_PERMITTED))
+    audit.record(actor=actor, action=AuditAction.CITIZEN_RECORD_VIEWED, target=user, region=region)
+    return nik_codec.decrypt(profile.nik_encrypted)
+
+
+# --- catalogue and routing ----------------------------------------------------------------------
+
+SERVICE_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "group",
+    "keywords",
+    "response_minutes",
+    "resolution_minutes",
+    "is_active",
+)
+
+
+@transaction.atomic
+def service_save(
+    *, region: Region, agency: Agency, actor: User, service: Service | None = None, **fields: Any
+) -> Service:
+    """Add a service to the catalogue or change one."""
+    _require(actor, Perm.CATALOGUE_MANAGE, region)
+    if agency.region_id != region.pk or (service is not None and service.region_id != region.pk):
+        raise RequestError(_(AGENCY_OUTSIDE_REGION), field="agency")
+    unknown = set(fields) - set(SERVICE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a service field: {sorted(unknown)}")
+    creating = service is None
+    target = service or Service(region=region)
+    before = None if creating else {name: getattr(Service.objects.get(pk=target.pk), name) for name in fields}
+    target.agency = agency
+    for name, value in fields.items():
+        setattr(target, name, value)
+    _validated(target)
+    try:
+        with transaction.atomic():
+            target.save()
+    except IntegrityError as error:
+        raise RequestError(_(CODE_TAKEN), field="code") from error
+    action = AuditAction.SERVICE_CREATED if creating else AuditAction.SERVICE_UPDATED
+    audit.record(
+        actor=actor, action=action, target=target, region=region, before=before, after={**fields, "agency": agency.slug}
+    )
+    return target
+
+
+@transaction.atomic
+def attribute_add(
+    *,
+    service: Service,
+    code: str,
+    datatype: str,
+    description: str,
+    required: bool = False,
+    values: list[dict[str, str]] | None = None,
+    datatype_description: str = "",
+    actor: User,
+) -> ServiceAttribute:
+    """Add an extra question to a service."""
+    _require(actor, Perm.CATALOGUE_MANAGE, service.region)
+    order = ServiceAttribute.objects.filter(service=service).count()
+    attribute = ServiceAttribute(
+        region=service.region,
+        service=service,
+        code=code,
+        datatype=datatype,
+        description=description,
+        required=required,
+        values=values or [],
+        datatype_description=datatype_description,
+        order=order,
+    )
+    _validated(attribute).save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.SERVICE_UPDATED,
+        target=service,
+        region=service.region,
+        after={"attribute": code, "datatype": datatype, "required": required},
+    )
+    return attribute
+
+
+@transaction.atomic
+def route_set(*, service: Service, area: Area, agency: Agency, actor: User) -> RoutingRule:
+    """Route a service in one district or village to an agency."""
+    _require(actor, Perm.CATALOGUE_MANAGE, service.region)
+    if area.region_id != service.region_id:
+        raise RequestError(_(AREA_OUTSIDE_REGION), field="area")
+    if agency.region_id != service.region_id:
+        raise RequestError(_(AGENCY_OUTSIDE_REGION), field="agency")
+    rule, _created = RoutingRule.objects.update_or_create(
+        service=service, area=area, defaults={"agency": agency, "region": service.region}
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ROUTE_SET,
+        target=rule,
+        region=service.region,
+        after={"service": service.code, "area": area.name, "agency": agency.slug},
+    )
+    return rule
+
+
+def route_for(service: Service, area: Area | None) -> Agency:
+    """The agency responsible for a service in an area: the nearest routing rule up the tree, else the service's."""
+    chain: list[int] = []
+    while area is not None:
+        chain.append(area.pk)
+        area = area.parent
+    rules = {
+        r.area_id: r.agency
+        for r in RoutingRule.objects.filter(service=service, area_id__in=chain).select_related("agency")
+    }
+    for area_id in chain:
+        if area_id in rules:
+            return rules[area_id]
+    return service.agency
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestData:
+    """What a request carries, whichever channel it came from (page, Open311, phone retry)."""
+
+    description: str
+    kind: str = RequestKind.COMPLAINT
+    lat: Decimal | None = None
+    long: Decimal | None = None
+    address: str = ""
+    address_id: str = ""
+    area: Area | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    is_secret: bool = False
+    is_anonymous: bool = False
+    photo: UploadedFile | None = None
+    media_url: str = ""
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    device_id: str = ""
+    account_id: str = ""
+    idempotency_key: str | None = None
+
+
+def _check_request(service: Service, data: RequestData) -> dict[str, Any]:
+    if len(data.description) > 4000:
+        raise RequestError(_(DESCRIPTION_TOO_LONG), field="description")
+    if HTML_TAG.search(data.description):
+        raise RequestError(_(DESCRIPTION_HTML), field="description")
+    if (data.lat is None) != (data.long is None):
+        raise RequestError(_(LAT_LONG_PAIR), field="lat")
+    if data.lat is None and not data.address.strip() and not data.address_id and data.area is None:
+        raise RequestError(_(LOCATION_REQUIRED), field="address")
+    if data.area is not None and data.area.region_id != service.region_id:
+        raise RequestError(_(AREA_OUTSIDE_REGION), field="area")
+    if data.idempotency_key is not None and not IDEMPOTENCY_KEY.match(data.idempotency_key):
+        raise RequestError(_(IDEMPOTENCY_KEY_INVALID), field="idempotency_key")
+    return _checked_attributes(service, data.attributes)
+
+
+def _checked_attributes(service: Service, answers: dict[str, Any]) -> dict[str, Any]:
+    checked: dict[str, Any] = {}
+    for attribute in ServiceAttribute.objects.filter(service=service):
+        value = answers.get(attribute.code)
+        if value in (None, "", []):
+            if attribute.required:
+                raise RequestError(_(ATTRIBUTE_REQUIRED) % {"question": attribute.description}, field=attribute.code)
+            continue
+        checked[attribute.code] = _attribute_value(attribute, value)
+    return checked
+
+
+def _attribute_value(attribute: ServiceAttribute, value: Any) -> Any:
+    keys = {str(v.get("key")) for v in attribute.values}
+    invalid = RequestError(_(ATTRIBUTE_INVALID) % {"question": attribute.description}, field=attribute.code)
+    if attribute.datatype == AttributeType.NUMBER:
+        try:
+            return str(Decimal(str(value)))
+        except ArithmeticError as error:
+            raise invalid from error
+    if attribute.datatype == AttributeType.DATETIME:
+        try:
+            return dt.datetime.fromisoformat(str(value)).isoformat()
+        except ValueError as error:
+            raise invalid from error
+    if attribute.datatype == AttributeType.SINGLE:
+        if str(value) not in keys:
+            raise invalid
+        return str(value)
+    if attribute.datatype == AttributeType.MULTI:
+        values = [str(v) for v in (value if isinstance(value, list) else [value])]
+        if not set(values) <= keys:
+            raise invalid
+        return values
+    return str(value)[:4000]
+
+
+@transaction.atomic
+def request_submit(
+    *, service: Service, data: RequestData, citizen: User | None, actor: User | None
+) -> tuple[ServiceRequest, bool]:
+    """File a request; returns it and whether it was new (a retry with the same idempotency key returns the first)."""
+    region = service.region
+    if citizen is not None:
+        _require(citizen, Perm.REQUEST_SUBMIT, region)
+    if not service.is_active:
+        raise RequestError(_(SERVICE_UNKNOWN), field="service_code")
+    attributes = _check_request(service, data)
+    if data.idempotency_key:
+        earlier = ServiceRequest.objects.filter(region=region, idempotency_key=data.idempotency_key).first()
+        if earlier is not None:
+            return earlier, False
+    request = _new_request(service, data, citizen, attributes)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        # Two phones sent the same key at once: the other one won; answer with its request.
+        return ServiceRequest.objects.get(region=region, idempotency_key=data.idempotency_key), False
+    RequestUpdate.objects.create(region=region, request=request, status=request.status, note="", actor=citizen)
+    after = {"service": service.code, "kind": data.kind, "secret": data.is_secret, "anonymous": data.is_anonymous}
+    audit.record(
+        actor=actor or citizen, action=AuditAction.REQUEST_SUBMITTED, target=request, region=region, after=after
+    )
+    return request, True
+
+
+def _new_request(
+    service: Service, data: RequestData, citizen: User | None, attributes: dict[str, Any]
+) -> ServiceRequest:
+    now = timezone.now()
+    request = ServiceRequest(
+        region=service.region,
+        service=service,
+        agency=route_for(service, data.area),
+        citizen=citizen,
+        reporter_name=data.reporter_name or (citizen.full_name if citizen else ""),
+        reporter_email=data.reporter_email or (citizen.email if citizen else ""),
+        reporter_phone=data.reporter_phone or (citizen.phone if citizen else ""),
+        kind=data.kind,
+        description=data.description.strip(),
+        media_url=data.media_url,
+        lat=data.lat,
+        long=data.long,
+        address=data.address.strip(),
+        address_id=data.address_id,
+        area=data.area,
+        attributes=attributes,
+        is_secret=data.is_secret,
+        is_anonymous=data.is_anonymous,
+        requested_at=now,
+        response_due_at=now + dt.timedelta(minutes=service.response_minutes),
+        resolution_due_at=now + dt.timedelta(minutes=service.resolution_minutes),
+        idempotency_key=data.idempotency_key,
+        token=secrets.token_urlsafe(16),
+        device_id=data.device_id[:100],
+        account_id=data.account_id[:100],
+    )
+    if data.photo is not None:
+        request.photo = data.photo
+    return _validated(request)
+
+
+@transaction.atomic
+def request_transition(*, request: ServiceRequest, action: str, actor: User, note: str = "") -> ServiceRequest:
+    """Verify/dispatch, postpone, refuse, archive, handle or reopen a request; each step has a public note."""
+    REQUEST.check_permission(obj=request, action=action, actor=actor)
+    if action == "reopen":
+        _check_reopen(request, actor)
+    changes: dict[str, Any] = {}
+    now = timezone.now()
+    if action == "verify":
+        changes["agency"] = route_for(request.service, request.area)
+    if action in RESPONSE_ACTIONS and request.responded_at is None:
+        changes["responded_at"] = now
+    target = REQUEST.transitions[action].target
+    if target in RESOLUTION_STATUSES:
+        changes["resolved_at"] = now
+    if action == "reopen":
+        changes["resolved_at"] = None
+    REQUEST.apply(obj=request, action=action, actor=actor, note=note, changes=changes)
+    RequestUpdate.objects.create(
+        region=request.region, request=request, status=request.status, note=note.strip(), actor=actor
+    )
+    return request
+
+
+def _check_reopen(request: ServiceRequest, actor: User) -> None:
+    if request.citizen_id != actor.pk:
+        raise NotAllowed(_(NOT_YOURS))
+    if request.resolved_at and timezone.now() - request.resolved_at > dt.timedelta(days=REOPEN_DAYS):
+        raise RequestError(_(REOPEN_TOO_LATE) % {"days": REOPEN_DAYS})
+
+
+@transaction.atomic
+def request_reroute(*, request: ServiceRequest, agency: Agency, reason: str, actor: User) -> ServiceRequest:
+    """Send a request to another agency, with the reason (the coordinator, or the agency holding it)."""
+    region = request.region
+    if not (
+        has_perm(actor, Perm.REQUEST_COORDINATE, region) or has_perm(actor, Perm.REQUEST_HANDLE, region, request.agency)
+    ):
+        raise NotAllowed(_(NOT_PERMITTED))
+    if agency.region_id != region.pk:
+        raise RequestError(_(AGENCY_OUTSIDE_REGION), field="agency")
+    if agency.pk == request.agency_id:
+        raise RequestError(_(SAME_AGENCY), field="agency")
+    if not reason.strip():
+        raise RequestError(_(REASON_REQUIRED), field="reason")
+    before = {"agency": request.agency.slug}
+    ServiceRequest.objects.filter(pk=request.pk).update(agency=agency, updated_at=timezone.now())
+    request.agency = agency
+    RequestUpdate.objects.create(
+        region=region, request=request, status=request.status, note=reason.strip(), is_public=False, actor=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.REQUEST_REROUTED,
+        target=request,
+        region=region,
+        before=before,
+        after={"agency": agency.slug, "reason": reason.strip()},
+    )
+    return request
+
+
+def requests_flag_overdue(*, now: dt.datetime | None = None) -> int:
+    """Flag open requests past their response or resolution deadline once, and tell the agency and the coordinator."""
+    now = now or timezone.now()
+    late = ServiceRequest.objects.filter(
+        status__in=[RequestStatus.SUBMITTED, RequestStatus.POSTPONED, *_handling()], overdue_notified_at__isnull=True
+    ).filter(_late(now))
+    count = 0
+    for request in late.select_related("region", "agency", "service").iterator():
+        count += _flag_one(request, now)
+    return count
+
+
+def _handling() -> list[str]:
+    return [RequestStatus.OPEN, RequestStatus.INVESTIGATING, RequestStatus.IN_PROGRESS, RequestStatus.ACTION_SCHEDULED]
+
+
+def _late(now: dt.datetime) -> Q:
+    return Q(responded_at__isnull=True, response_due_at__lt=now) | Q(
+        resolved_at__isnull=True, resolution_due_at__lt=now
+    )
+
+
+@transaction.atomic
+def _flag_one(request: ServiceRequest, now: dt.datetime) -> int:
+    if (
+        ServiceRequest.objects.filter(pk=request.pk, overdue_notified_at__isnull=True).update(overdue_notified_at=now)
+        != 1
+    ):
+        return 0
+    audit.record(actor=None, action=AuditAction.REQUEST_OVERDUE, target=request, region=request.region)
+    recipients = _overdue_recipients(request)
+    if recipients:
+        subject = _("Overdue request #%(id)s: %(service)s") % {"id": request.pk, "service": request.service.name}
+        body = _("Request #%(id)s to %(agency)s is past its deadline.") % {
+            "id": request.pk,
+            "agency": request.agency.name,
+        }
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    return 1
+
+
+def _overdue_recipients(request: ServiceRequest) -> list[str]:
+    """The handling agency's staff and the region's coordinators (Diskominfo) with an e-mail address."""
+    memberships = Membership.objects.active().filter(region=request.region).select_related("user")
+    chosen = [
+        m.user.email
+        for m in memberships
+        if m.user.email and (m.agency_id == request.agency_id or m.role == Role.DISKOMINFO_OFFICER)
+    ]
+    return sorted(set(chosen))
