@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +78,9 @@ class RequestForm(forms.Form):
             .select_related("parent")
             .order_by("level", "name")
         )
+        if not self.is_bound:
+            # One key per opened form: a double tap or a retry on a bad connection files the request once.
+            self.fields["idempotency_key"].initial = uuid.uuid4().hex
         self.questions = list(ServiceAttribute.objects.filter(service=service))
         for attribute in self.questions:
             self.fields[f"attr_{attribute.code}"] = _question_field(attribute)

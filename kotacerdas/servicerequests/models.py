@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kotacerdas.core.models import RegionOwnedModel, RegionOwnedQuerySet, TimeStampedModel
 
@@ -99,6 +100,25 @@ class Service(RegionOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def response_label(self) -> str:
+        return duration_label(self.response_minutes)
+
+    @property
+    def resolution_label(self) -> str:
+        return duration_label(self.resolution_minutes)
+
+
+def duration_label(minutes: int) -> str:
+    """120 → "2 jam", 1440 → "1 hari" (in the active language)."""
+    if minutes % (60 * 24) == 0:
+        days = minutes // (60 * 24)
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 class AttributeType(models.TextChoices):
