@@ -354,6 +354,7 @@ class DimensionSummary(RegionOwnedModel):
     in_masterplan = models.PositiveIntegerField(default=0)
     published = models.PositiveIntegerField(default=0)
     progress_sum = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
+    published_progress_sum = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
 
     objects = RegionOwnedQuerySet["DimensionSummary"].as_manager()
 

@@ -75,11 +75,12 @@ def dimension_rows(*, region: Region, published_only: bool = False) -> list[Dime
         row = rows[cell.dimension_id]
         count = cell.published if published_only else cell.programmes
         row.by_status[cell.status] = row.by_status.get(cell.status, 0) + count
+        if cell.status == ProgrammeStatus.CANCELLED:
+            continue  # shown in its status column, but a cancelled programme does not pull the average down
         row.total += count
-        row.progress_sum += cell.progress_sum if not published_only or cell.published == cell.programmes else Decimal(0)
-        if cell.status != ProgrammeStatus.CANCELLED:
-            row.masterplan_total += cell.in_masterplan
-            row.masterplan_running += cell.in_masterplan if cell.status in RUNNING else 0
+        row.progress_sum += cell.published_progress_sum if published_only else cell.progress_sum
+        row.masterplan_total += cell.in_masterplan
+        row.masterplan_running += cell.in_masterplan if cell.status in RUNNING else 0
     return list(rows.values())
 
 

@@ -22,6 +22,7 @@ from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
 from kotacerdas.framework.models import Dimension
 from kotacerdas.monitoring.models import (
+    DEFAULT_STATUS_PERCENT,
     DEFAULT_WEIGHTS,
     Evaluation,
     EvaluationDimension,
@@ -255,7 +256,7 @@ def _printable(values: dict[int, tuple[Decimal | None, str]]) -> dict[str, Any]:
 @transaction.atomic
 def report_submit(*, report: ProgressReport, actor: User) -> ProgressReport:
     REPORT.check_permission(obj=report, action="submit", actor=actor)
-    if report.period.is_locked:
+    if Period.objects.filter(pk=report.period_id, is_locked=True).exists():
         raise MonitoringError(_(PERIOD_LOCKED))
     return REPORT.apply(obj=report, action="submit", actor=actor, changes={"submitted_at": timezone.now()})
 
@@ -326,10 +327,13 @@ def status_percent_set(*, region: Region, status: str, percent: int, actor: User
     _require(actor, Perm.INDICATOR_MANAGE, region)
     if status not in ProgrammeStatus.values or not 0 <= percent <= 100:
         raise MonitoringError(_(PERCENT_RANGE), field="percent")
-    row, _created = StatusPercent.objects.get_or_create(region=region, status=status, defaults={"percent": percent})
-    before = {"percent": row.percent}
-    row.percent = percent
-    row.save(update_fields=["percent", "updated_at"])
+    row = StatusPercent.objects.select_for_update().filter(region=region, status=status).first()
+    before = {"percent": row.percent if row else DEFAULT_STATUS_PERCENT.get(status)}
+    if row is None:
+        row = StatusPercent.objects.create(region=region, status=status, percent=percent)
+    else:
+        row.percent = percent
+        row.save(update_fields=["percent", "updated_at"])
     audit.record(
         actor=actor,
         action=AuditAction.STATUS_PERCENT_SET,

@@ -138,8 +138,9 @@ def rolled_up_progress(
 
 
 def _average(values: list[tuple[Decimal, int | None]]) -> Decimal:
-    if all(weight for _v, weight in values):
-        total = sum((Decimal(weight or 0) for _v, weight in values), Decimal(0))
+    total = sum((Decimal(weight or 0) for _v, weight in values), Decimal(0))
+    if all(weight is not None for _v, weight in values) and total > 0:
+        # A weight of 0 makes a child count for nothing.
         mean = sum((v * Decimal(weight or 0) for v, weight in values), Decimal(0)) / total
     else:
         mean = sum((v for v, _w in values), Decimal(0)) / len(values)
@@ -147,10 +148,15 @@ def _average(values: list[tuple[Decimal, int | None]]) -> Decimal:
 
 
 def refresh_region(region: Region) -> None:
-    """Rebuild the region's programme progress, dimension summary and agency summary."""
-    rows = _programmes(region)
-    progress = rolled_up_progress(rows, _reported_percent(region), _status_percent(region))
+    """Rebuild the region's programme progress, dimension summary and agency summary.
+
+    The region's row is locked first, so two rebuilds of one region (two commits at once) run one after
+    the other instead of both deleting and inserting the same summary rows.
+    """
     with transaction.atomic():
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        rows = _programmes(region)
+        progress = rolled_up_progress(rows, _reported_percent(region), _status_percent(region))
         _write_progress(region, progress)
         _write_dimension_summary(region, rows, progress)
         _write_agency_summary(region, rows)
@@ -174,6 +180,8 @@ def _write_dimension_summary(region: Region, rows: dict[int, _Row], progress: di
         cell.in_masterplan += row.masterplan_id is not None
         cell.published += row.is_published
         cell.progress_sum += progress[row.pk]
+        if row.is_published:
+            cell.published_progress_sum += progress[row.pk]
     DimensionSummary.objects.for_region(region).delete()
     DimensionSummary.objects.bulk_create(cells.values())
 

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
-from django.test import TestCase
 from django.utils.translation import gettext
 
 from kotacerdas.accounts.models import User
@@ -74,19 +73,20 @@ def png_upload(name: str = "foto-lokasi.png") -> SimpleUploadedFile:
 
 
 @contextmanager
-def committed() -> Iterator[list[Callable[[], Any]]]:
-    """Run the on-commit callbacks queued in the block, then drop them as a real commit does.
+def committed() -> Iterator[None]:
+    """Treat the end of the block as the commit of every write so far: run the queued on-commit callbacks, drop them.
 
-    A TestCase keeps executed callbacks in `connection.run_on_commit` until the test's rollback, and
-    `summaries._schedule` skips a region that already has a rebuild queued there; without the drop,
-    only the first block of writes in a test (or in setUpTestData) would rebuild the summaries.
+    `captureOnCommitCallbacks(execute=True)` alone is not enough here: it runs only the callbacks queued inside its
+    block and leaves them in `connection.run_on_commit` until the test's rollback, while `summaries._schedule` skips
+    a region that already has a rebuild queued there. So after any earlier write (in the test or in setUpTestData),
+    the block's writes would schedule no rebuild and the summary tables would silently stay as they were.
     """
-    start = len(connection.run_on_commit)
-    try:
-        with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
-            yield callbacks
-    finally:
-        del connection.run_on_commit[start:]
+    yield
+    while connection.run_on_commit:
+        pending = list(connection.run_on_commit)
+        del connection.run_on_commit[:]
+        for _savepoints, callback, _robust in pending:
+            callback()
 
 
 @time_machine.travel(NOW, tick=False)

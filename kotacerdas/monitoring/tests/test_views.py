@@ -1,0 +1,474 @@
+"""The monitoring pages: who may open them, the report round trip with evidence, periods, evaluation, query counts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import unittest
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.translation import gettext, override
+
+from kotacerdas.monitoring import services
+from kotacerdas.monitoring.forms import MAX_UPLOAD
+from kotacerdas.monitoring.models import (
+    Evaluation,
+    EvaluationDimension,
+    EvaluationScore,
+    IndicatorValue,
+    Period,
+    ProgressReport,
+    ReportStatus,
+    StatusPercent,
+)
+from kotacerdas.monitoring.services import PERIOD_LOCKED, REPORT_FROZEN, WEIGHTS_SUM
+from kotacerdas.monitoring.tests.factories import MonitoringTestCase, committed, png_upload
+
+R = ReportStatus
+
+
+class MonitoringViewTestCase(MonitoringTestCase):
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(f"monitoring:{name}", kwargs={"region_slug": self.region.slug, **kwargs})
+
+    def messages_of(self, response: HttpResponse) -> list[str]:
+        return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+class DashboardViewTests(MonitoringViewTestCase):
+    def test_it_opens_for_bappeda_diskominfo_leadership_inspector_and_assessor(self) -> None:
+        for user in (self.planner, self.officer, self.leader, self.inspector, self.assessor):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get(self.url("dashboard"))
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, 'id="dimension-table"')
+
+    def test_it_shows_the_numbers_behind_the_svg_charts_in_a_table(self) -> None:
+        with committed():
+            plan = self.masterplan()
+            self.make_programme(title="Taman kota", status="completed", masterplan=plan)
+            self.make_programme(title="Pasar sehat", status="planned", masterplan=plan)
+        self.client.force_login(self.leader)
+        response = self.client.get(self.url("dashboard"))
+        content = response.content.decode()
+        self.assertEqual(content.count('<svg class="chart"'), 2)
+        self.assertIn(f"{self.living.label} · {gettext('Completed')}: 1</title>", content)
+        living_row = content[content.index(f'<th scope="row">{self.living.label}</th>') :].split("</tr>")[0]
+        # planned 1, in implementation 1 (the river), completed 1, cancelled 0, suspended 0; (0 + 50 + 100) / 3 = 50 %;
+        # of the two masterplan programmes one runs (the completed one).
+        running = gettext("%(n)s of %(m)s") % {"n": 1, "m": 2}
+        self.assertEqual(
+            re.findall(r'<td class="num">(.*?)</td>', living_row), ["1", "1", "1", "0", "0", "50%", f"{running} (50%)"]
+        )
+
+    def test_it_lists_agencies_with_their_overdue_milestones(self) -> None:
+        with committed():
+            services.milestone_create(
+                programme=self.river, title="Tahap", planned_date=self.s1.starts_on, actor=self.planner
+            )
+        self.client.force_login(self.planner)
+        response = self.client.get(self.url("dashboard"))
+        self.assertContains(response, '<td class="num gap">1</td>', html=False)
+
+    def test_it_refuses_agency_operators_and_citizens(self) -> None:
+        for user in (self.operator, self.head, self.citizen, self.treasurer):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(self.url("dashboard")).status_code, 403)
+
+    def test_it_hides_the_region_from_outsiders_and_sends_visitors_to_log_in(self) -> None:
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(self.url("dashboard")).status_code, 404)
+        self.client.logout()
+        response = self.client.get(self.url("dashboard"))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("accounts:login"), response["Location"])
+
+    def test_it_reads_the_same_number_of_queries_for_1_or_10_programmes(self) -> None:
+        with committed():
+            self.published_evaluation(2025)
+        self.client.force_login(self.leader)
+        with self.assertNumQueries(14):
+            self.client.get(self.url("dashboard"))
+        with committed():
+            for n in range(9):
+                self.make_programme(title=f"Program {n}", lead=self.health if n % 2 else self.public_works)
+                services.milestone_create(
+                    programme=self.river, title=f"Tahap {n}", planned_date=self.s1.ends_on, actor=self.planner
+                )
+        with self.assertNumQueries(14):
+            response = self.client.get(self.url("dashboard"))
+        self.assertContains(response, "Dinkes")
+
+
+class ReportViewTests(MonitoringViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, media)
+        settings = override_settings(MEDIA_ROOT=media)
+        settings.enable()
+        self.addCleanup(settings.disable)
+
+    def form(self, **overrides: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "narrative": "Tiga puluh rumah sudah dimundurkan.",
+            "progress_percent": "40",
+            f"ind_{self.houses.pk}": "30",
+            f"ind_{self.coverage.pk}": "45.5",
+            f"ind_{self.quality.pk}": "Sebagian warga puas",
+        }
+        data.update(overrides)
+        return data
+
+    def edit_url(self, period: Period | None = None) -> str:
+        return self.url("report_edit", programme_id=self.river.pk, period_id=(period or self.s1).pk)
+
+    def test_it_offers_a_field_per_indicator(self) -> None:
+        self.client.force_login(self.operator)
+        response = self.client.get(self.edit_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'enctype="multipart/form-data"')
+        for indicator in (self.houses, self.coverage, self.quality):
+            self.assertContains(response, f'name="ind_{indicator.pk}"')
+        self.assertContains(response, "Rumah yang dimundurkan (rumah)")
+
+    def test_it_lets_the_operator_write_with_a_photo_and_submit_then_bappeda_approve(self) -> None:
+        self.client.force_login(self.operator)
+        response = self.client.post(self.edit_url(), self.form(attachment=png_upload()))
+        report = ProgressReport.objects.get()
+        self.assertRedirects(response, self.url("report", report_id=report.pk))
+        self.assertEqual(
+            self.messages_of(response),
+            [gettext("The report was saved as a draft. Submit it to Bappeda when complete.")],
+        )
+        self.assertEqual((report.status, report.created_by, report.progress_percent), (R.DRAFT, self.operator, 40))
+        self.assertTrue(report.attachment.name.endswith("/foto-lokasi.png"))
+        with report.attachment.open("rb") as stored:
+            self.assertEqual(stored.read(), png_upload().read())
+        self.assertEqual(
+            sorted(report.values.values_list("indicator_id", "value", "text")),
+            sorted(
+                [
+                    (self.houses.pk, Decimal(30), ""),
+                    (self.coverage.pk, Decimal("45.5"), ""),
+                    (self.quality.pk, None, "Sebagian warga puas"),
+                ]
+            ),
+        )
+
+        detail = self.client.get(self.url("report", report_id=report.pk))
+        self.assertContains(detail, report.attachment.url)
+        self.assertContains(detail, self.url("report_act", report_id=report.pk, action="submit"))
+        self.assertNotContains(detail, self.url("report_act", report_id=report.pk, action="approve"))
+
+        response = self.client.post(self.url("report_act", report_id=report.pk, action="submit"))
+        self.assertRedirects(response, self.url("report", report_id=report.pk))
+        report.refresh_from_db()
+        self.assertEqual(report.status, R.SUBMITTED)
+        self.assertEqual(
+            self.messages_of(response), [gettext("Report status: %(status)s.") % {"status": gettext("Submitted")}]
+        )
+
+        self.client.force_login(self.planner)
+        detail = self.client.get(self.url("report", report_id=report.pk))
+        self.assertContains(detail, self.url("report_act", report_id=report.pk, action="approve"))
+        self.assertContains(detail, self.url("report_act", report_id=report.pk, action="return"))
+        with committed():
+            response = self.client.post(self.url("report_act", report_id=report.pk, action="approve"))
+        self.assertRedirects(response, self.url("report", report_id=report.pk))
+        report.refresh_from_db()
+        self.assertEqual((report.status, report.approved_by), (R.APPROVED, self.planner))
+        self.assertEqual(IndicatorValue.objects.get(indicator=self.coverage, period=self.s1).actual, Decimal("45.5"))
+        results = self.client.get(self.url("results", programme_id=self.river.pk))
+        self.assertContains(results, "40%")  # the rolled-up progress after commit
+
+    def test_it_returns_a_report_with_the_reason_shown_to_the_agency(self) -> None:
+        report = self.report(status="submitted")
+        self.client.force_login(self.planner)
+        self.client.post(
+            self.url("report_act", report_id=report.pk, action="return"), {"note": "Lampirkan foto lokasi."}
+        )
+        report.refresh_from_db()
+        self.assertEqual((report.status, report.review_note), (R.RETURNED, "Lampirkan foto lokasi."))
+        self.client.force_login(self.operator)
+        self.assertContains(self.client.get(self.edit_url()), "Lampirkan foto lokasi.")
+
+    def test_it_shows_a_refused_action_as_a_message(self) -> None:
+        report = self.report()
+        self.client.force_login(self.operator)
+        response = self.client.post(self.url("report_act", report_id=report.pk, action="approve"))
+        self.assertRedirects(response, self.url("report", report_id=report.pk))
+        self.assertEqual(self.messages_of(response), [gettext("Your role does not allow this action.")])
+        self.assertEqual(ProgressReport.objects.get().status, R.DRAFT)
+
+    def test_it_refuses_an_executable_with_a_form_error(self) -> None:
+        self.client.force_login(self.operator)
+        program = SimpleUploadedFile(
+            "laporan.exe", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/octet-stream"
+        )
+        response = self.client.post(self.edit_url(), self.form(attachment=program))
+        self.assertEqual(response.status_code, 200)
+        message = gettext(
+            "File extension “%(extension)s” is not allowed. Allowed extensions are: %(allowed_extensions)s."
+        )
+        self.assertEqual(
+            response.context["form"].errors["attachment"],
+            [message % {"extension": "exe", "allowed_extensions": "jpg, jpeg, png, pdf"}],
+        )
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_refuses_a_file_over_5_mb_with_a_form_error(self) -> None:
+        self.client.force_login(self.operator)
+        big = SimpleUploadedFile(
+            "foto-besar.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (MAX_UPLOAD - 7), content_type="image/png"
+        )
+        self.assertEqual(big.size, MAX_UPLOAD + 1)
+        response = self.client.post(self.edit_url(), self.form(attachment=big))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["form"].errors["attachment"], [gettext("The file is larger than 5 MB.")])
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_accepts_a_file_of_exactly_5_mb(self) -> None:
+        self.client.force_login(self.operator)
+        exact = SimpleUploadedFile(
+            "foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (MAX_UPLOAD - 8), content_type="image/png"
+        )
+        response = self.client.post(self.edit_url(), self.form(attachment=exact))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ProgressReport.objects.get().attachment.size, MAX_UPLOAD)
+
+    def test_it_shows_the_service_refusal_for_a_qualitative_indicator_left_out(self) -> None:
+        self.client.force_login(self.operator)
+        response = self.client.post(self.edit_url(), self.form(**{f"ind_{self.houses.pk}": "banyak"}))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f"ind_{self.houses.pk}", response.context["form"].errors)
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_shows_the_locked_period_message_on_the_form_and_refuses_the_post(self) -> None:
+        services.period_lock(period=self.s1, actor=self.planner)
+        self.client.force_login(self.operator)
+        self.assertContains(self.client.get(self.edit_url()), gettext(PERIOD_LOCKED))
+        response = self.client.post(self.edit_url(), self.form())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["form"].non_field_errors(), [gettext(PERIOD_LOCKED)])
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_refuses_to_change_a_submitted_report_through_the_form(self) -> None:
+        self.report(status="submitted")
+        self.client.force_login(self.operator)
+        response = self.client.post(self.edit_url(), self.form(narrative="Diubah."))
+        self.assertEqual(response.context["form"].non_field_errors(), [gettext(REPORT_FROZEN)])
+        self.assertEqual(ProgressReport.objects.get().narrative, "Tiga puluh rumah sudah dimundurkan.")
+
+    def test_it_refuses_bappeda_writing_the_agencys_report(self) -> None:
+        self.client.force_login(self.planner)
+        response = self.client.post(self.edit_url(), self.form())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.context["form"].non_field_errors(), [gettext("Your role does not allow this action.")]
+        )
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_hides_an_unpublished_programme_from_its_operator_and_other_regions(self) -> None:
+        hidden = self.make_programme(title="Belum diumumkan", published=False)
+        self.client.force_login(self.operator)
+        url = self.url("report_edit", programme_id=hidden.pk, period_id=self.s1.pk)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(self.edit_url()).status_code, 404)
+
+    # BUG: the monitoring room's messages are missing from the Indonesian catalogue (locale/id), so an Indonesian
+    # page shows e.g. the locked-period message in English.
+    @unittest.expectedFailure
+    def test_it_speaks_indonesian(self) -> None:
+        with override("id"):
+            self.assertNotEqual(gettext(PERIOD_LOCKED), PERIOD_LOCKED)
+
+
+class ProgrammeResultsViewTests(MonitoringViewTestCase):
+    def test_it_shows_indicators_targets_and_actuals(self) -> None:
+        self.report(status="approved")
+        self.client.force_login(self.inspector)
+        response = self.client.get(self.url("results", programme_id=self.river.pk))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Rumah yang dimundurkan")
+        self.assertContains(response, "40 / <strong>30</strong>", html=False)
+        self.assertNotContains(response, self.url("indicator_create", programme_id=self.river.pk))
+
+    def test_it_lets_the_lead_agency_add_an_indicator_and_a_milestone(self) -> None:
+        self.client.force_login(self.operator)
+        response = self.client.post(
+            self.url("indicator_create", programme_id=self.river.pk),
+            {"title": "Drainase", "measure": "unit", "unit": "meter", "direction": "ascending", "baseline_value": "10"},
+        )
+        self.assertRedirects(response, self.url("results", programme_id=self.river.pk))
+        self.assertEqual(self.river.indicators.last().title, "Drainase")
+        self.client.post(
+            self.url("milestone_create", programme_id=self.river.pk), {"title": "Lelang", "planned_date": "2027-03-01"}
+        )
+        self.assertEqual(list(self.river.milestones.values_list("title", flat=True)), ["Lelang"])
+
+    def test_it_sets_a_target_through_the_page(self) -> None:
+        self.client.force_login(self.planner)
+        self.client.post(
+            self.url("target_set", programme_id=self.river.pk),
+            {"indicator": self.houses.pk, "period": self.s2.pk, "target": "80"},
+        )
+        self.assertEqual(IndicatorValue.objects.get(indicator=self.houses, period=self.s2).target, Decimal(80))
+
+    def test_it_reports_a_refused_indicator_as_a_message(self) -> None:
+        self.client.force_login(self.health_operator)
+        response = self.client.post(
+            self.url("indicator_create", programme_id=self.river.pk),
+            {"title": "Drainase", "measure": "unit", "direction": "ascending"},
+        )
+        self.assertEqual(self.messages_of(response), [gettext("Your role does not allow this action.")])
+        self.assertEqual(self.river.indicators.count(), 3)
+
+    def test_it_reads_a_fixed_number_of_queries(self) -> None:
+        self.report(status="approved")
+        self.client.force_login(self.planner)
+        with self.assertNumQueries(18):
+            self.client.get(self.url("results", programme_id=self.river.pk))
+        for n in range(3):
+            self.indicator(self.river, f"Indikator {n}", "unit")
+        services.milestone_create(programme=self.river, title="Tahap", planned_date=self.s2.ends_on, actor=self.planner)
+        with self.assertNumQueries(18):
+            self.client.get(self.url("results", programme_id=self.river.pk))
+
+
+class PeriodViewTests(MonitoringViewTestCase):
+    def test_it_lets_bappeda_add_and_lock_a_period(self) -> None:
+        self.client.force_login(self.planner)
+        response = self.client.post(
+            self.url("periods"), {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-31"}
+        )
+        self.assertRedirects(response, self.url("periods"))
+        period = Period.objects.get(label="2028")
+        response = self.client.post(self.url("period_lock", period_id=period.pk))
+        self.assertRedirects(response, self.url("periods"))
+        period.refresh_from_db()
+        self.assertTrue(period.is_locked)
+
+    def test_it_shows_a_duplicate_label_as_a_form_error(self) -> None:
+        self.client.force_login(self.planner)
+        response = self.client.post(
+            self.url("periods"), {"label": "2027 S1", "starts_on": "2027-01-01", "ends_on": "2027-06-30"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["form"].errors["label"], [gettext("This already exists.")])
+
+    def test_it_shows_periods_to_agencies_but_lets_only_bappeda_change_them(self) -> None:
+        self.client.force_login(self.operator)
+        response = self.client.get(self.url("periods"))
+        self.assertContains(response, "2027 S1")
+        self.assertNotContains(response, self.url("period_lock", period_id=self.s1.pk))
+        post = self.client.post(
+            self.url("periods"), {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-31"}
+        )
+        self.assertEqual(post.status_code, 404)
+        self.assertEqual(self.client.post(self.url("period_lock", period_id=self.s1.pk)).status_code, 403)
+        self.assertFalse(Period.objects.filter(label="2028").exists())
+        self.assertFalse(Period.objects.get(pk=self.s1.pk).is_locked)
+
+
+class StatusCatalogueViewTests(MonitoringViewTestCase):
+    def test_it_saves_only_the_changed_percentages(self) -> None:
+        self.client.force_login(self.planner)
+        form = {
+            "pct_planned": "0",
+            "pct_in_implementation": "40",
+            "pct_completed": "100",
+            "pct_cancelled": "0",
+            "pct_suspended": "50",
+        }
+        response = self.client.post(self.url("statuses"), form)
+        self.assertRedirects(response, self.url("statuses"))
+        self.assertEqual(list(StatusPercent.objects.values_list("status", "percent")), [("in_implementation", 40)])
+
+    def test_it_refuses_a_percentage_over_100_and_other_roles(self) -> None:
+        self.client.force_login(self.planner)
+        form = {
+            "pct_planned": "0",
+            "pct_in_implementation": "140",
+            "pct_completed": "100",
+            "pct_cancelled": "0",
+            "pct_suspended": "50",
+        }
+        response = self.client.post(self.url("statuses"), form)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("pct_in_implementation", response.context["form"].errors)
+        self.client.force_login(self.operator)
+        self.assertEqual(self.client.get(self.url("statuses")).status_code, 403)
+        self.assertFalse(StatusPercent.objects.exists())
+
+
+class EvaluationViewTests(MonitoringViewTestCase):
+    def weights(self, **overrides: str) -> dict[str, str]:
+        data = {"year": "2026", "weight_baseline": "10", "weight_output": "20", "weight_outcome": "30"}
+        data |= {"weight_impact": "30", "weight_quick_win": "10", **overrides}
+        return data
+
+    def test_it_opens_a_year_scores_verifies_and_publishes(self) -> None:
+        self.client.force_login(self.planner)
+        response = self.client.post(self.url("evaluations"), self.weights())
+        evaluation = Evaluation.objects.get()
+        self.assertRedirects(response, self.url("evaluation", evaluation_id=evaluation.pk))
+        for dimension, score in zip(EvaluationDimension.values, ["3", "3", "4", "3", "2"], strict=True):
+            self.client.post(
+                self.url("evaluation", evaluation_id=evaluation.pk),
+                {"eval_dimension": dimension, "score": score, "evidence": "Bukti."},
+            )
+        page = self.client.get(self.url("evaluation", evaluation_id=evaluation.pk))
+        self.assertEqual(page.context["result"].index, Decimal("3.20"))
+        self.assertContains(page, f'id="evaluation-index">{localize(Decimal("3.20"))} ')
+        self.client.force_login(self.assessor)
+        for score in EvaluationScore.objects.all():
+            self.client.post(self.url("score_verify", score_id=score.pk), {"verified_score": str(score.self_score)})
+        self.assertFalse(EvaluationScore.objects.filter(verified_score__isnull=True).exists())
+        self.client.force_login(self.planner)
+        response = self.client.post(self.url("evaluation_publish", evaluation_id=evaluation.pk))
+        self.assertEqual(self.messages_of(response)[-1], gettext("The evaluation is published."))
+        self.assertTrue(Evaluation.objects.get().is_published)
+
+    def test_it_refuses_weights_that_do_not_add_up_with_a_form_error(self) -> None:
+        self.client.force_login(self.planner)
+        response = self.client.post(self.url("evaluations"), self.weights(weight_impact="20"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["form"].non_field_errors(), [gettext(WEIGHTS_SUM)])
+        self.assertFalse(Evaluation.objects.exists())
+
+    def test_it_refuses_publishing_before_verification_with_a_message(self) -> None:
+        evaluation = self.evaluation(2026, scores=dict.fromkeys(EvaluationDimension.values, "3"))
+        self.client.force_login(self.planner)
+        response = self.client.post(self.url("evaluation_publish", evaluation_id=evaluation.pk))
+        self.assertEqual(
+            self.messages_of(response),
+            [gettext("Every evaluation dimension needs a verified score before publishing.")],
+        )
+        self.assertFalse(Evaluation.objects.get().is_published)
+
+    def test_it_lets_only_assessors_verify_and_readers_only_read(self) -> None:
+        evaluation = self.evaluation(2026, scores={"impact": "3"})
+        score = evaluation.scores.get()
+        self.client.force_login(self.planner)
+        self.assertEqual(
+            self.client.post(self.url("score_verify", score_id=score.pk), {"verified_score": "5"}).status_code, 403
+        )
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.get(self.url("evaluation", evaluation_id=evaluation.pk)).status_code, 200)
+        self.assertEqual(self.client.post(self.url("evaluations"), self.weights(year="2027")).status_code, 404)
+        self.client.force_login(self.operator)
+        self.assertEqual(self.client.get(self.url("evaluations")).status_code, 403)
+        self.assertIsNone(EvaluationScore.objects.get().verified_score)
+        self.assertEqual(Evaluation.objects.count(), 1)
