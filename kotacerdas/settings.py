@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kotacerdas.monitoring",
     "kotacerdas.servicerequests",
     "kotacerdas.jimpitan",
+    "kotacerdas.replication",
     "kotacerdas.api",
     "kotacerdas.demo",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("kotacerdas.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("best-practices/", include("kotacerdas.replication.public_urls")),
     path("api/v1/", api.urls),
     path("<slug:region_slug>/", include("kotacerdas.regions.urls")),
     path("<slug:region_slug>/agencies/", include("kotacerdas.agencies.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("<slug:region_slug>/monitoring/", include("kotacerdas.monitoring.urls")),
     path("<slug:region_slug>/open/", include("kotacerdas.monitoring.public_urls")),
     path("<slug:region_slug>/jimpitan/", include("kotacerdas.jimpitan.urls")),
+    path("<slug:region_slug>/replication/", include("kotacerdas.replication.urls")),
     path("<slug:region_slug>/services/", include("kotacerdas.servicerequests.urls")),
     path("<slug:region_slug>/open311/v2/", include("kotacerdas.servicerequests.open311_urls")),
 ]

@@ -59,7 +59,9 @@ kemendagri_code_validator = RegexValidator(
 )
 slug_validator = RegexValidator(r"^[a-z][a-z0-9-]{1,48}$", _("Use lower-case letters, digits and dashes."))
 # First path segments the platform itself uses; a region may not take them as its slug.
-RESERVED_SLUGS = frozenset({"accounts", "admin", "api", "i18n", "static", "media", "healthz", "open311", "platform"})
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "i18n", "static", "media", "healthz", "open311", "platform", "best-practices"}
+)
 
 
 def validate_region_slug(value: str) -> None:
