@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
-from kotacerdas.core.errors import ApplicationError
+from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.selectors import coverage_matrix
@@ -36,17 +35,6 @@ from kotacerdas.planning.models import Programme
 from kotacerdas.regions.models import Region
 
 VIEW = Perm.REGION_VIEW_INTERNAL
-
-
-def _attempt(request: RegionRequest, form: forms.BaseForm | None, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except ApplicationError as error:
-        if form is not None:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.error(request, error.message)
-        return None
 
 
 def _can_edit_programme(request: RegionRequest, programme: Programme) -> bool:
@@ -102,7 +90,7 @@ def indicator_create(request: RegionRequest, region: Region, programme_id: int) 
     form = mforms.IndicatorForm(request.POST)
     if form.is_valid():
         data = form.to_data()
-        if _attempt(
+        if attempt(
             request, None, lambda: services.indicator_create(programme=programme, data=data, actor=request.user)
         ):
             messages.success(request, _("The indicator was added."))
@@ -138,7 +126,7 @@ def target_set(request: RegionRequest, region: Region, programme_id: int) -> Htt
             target_text=d["target_text"],
             actor=request.user,
         )
-        if _attempt(request, None, call):
+        if attempt(request, None, call):
             messages.success(request, _("The target was saved."))
     else:
         messages.error(request, _("Check the target: %(errors)s") % {"errors": _errors(form)})
@@ -155,7 +143,7 @@ def milestone_create(request: RegionRequest, region: Region, programme_id: int) 
         call = lambda: services.milestone_create(  # noqa: E731
             programme=programme, title=d["title"].strip(), planned_date=d["planned_date"], actor=request.user
         )
-        if _attempt(request, None, call):
+        if attempt(request, None, call):
             messages.success(request, _("The milestone was added."))
     else:
         messages.error(request, _("Check the milestone: %(errors)s") % {"errors": _errors(form)})
@@ -173,7 +161,7 @@ def milestone_reach(request: RegionRequest, region: Region, milestone_id: int) -
     form = mforms.ReachForm(request.POST)
     if form.is_valid():
         date = form.cleaned_data["actual_date"]
-        if _attempt(
+        if attempt(
             request, None, lambda: services.milestone_reach(milestone=milestone, actual_date=date, actor=request.user)
         ):
             messages.success(request, _("The milestone is marked as reached."))
@@ -199,7 +187,7 @@ def report_edit(request: RegionRequest, region: Region, programme_id: int, perio
     if request.method == "POST" and form.is_valid():
         data = form.to_data()
         call = lambda: services.report_save(programme=programme, period=period, data=data, actor=request.user)  # noqa: E731
-        report = _attempt(request, form, call)
+        report = attempt(request, form, call)
         if report is not None:
             messages.success(request, _("The report was saved as a draft. Submit it to Bappeda when complete."))
             return redirect("monitoring:report", region_slug=region.slug, report_id=report.pk)
@@ -242,7 +230,7 @@ def report_act(request: RegionRequest, region: Region, report_id: int, action: s
     }
     if action not in calls:
         raise Http404
-    if _attempt(request, None, calls[action]) is not None:
+    if attempt(request, None, calls[action]) is not None:
         messages.success(request, _("Report status: %(status)s.") % {"status": report.get_status_display()})
     return redirect("monitoring:report", region_slug=region.slug, report_id=report.pk)
 
@@ -260,7 +248,7 @@ def period_list(request: RegionRequest, region: Region) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             call = lambda: services.period_create(region=region, actor=request.user, **d)  # noqa: E731
-            if _attempt(request, form, call):
+            if attempt(request, form, call):
                 messages.success(request, _("The period was added."))
                 return redirect("monitoring:periods", region_slug=region.slug)
     context = {"periods": Period.objects.for_region(region), "form": form, "can_manage": can_manage}
@@ -274,7 +262,7 @@ def period_lock(request: RegionRequest, region: Region, period_id: int) -> HttpR
     if period is None:
         raise Http404
     period.region = region
-    if _attempt(request, None, lambda: services.period_lock(period=period, actor=request.user)):
+    if attempt(request, None, lambda: services.period_lock(period=period, actor=request.user)):
         messages.success(request, _("The period %(label)s is locked.") % {"label": period.label})
     return redirect("monitoring:periods", region_slug=region.slug)
 
@@ -306,7 +294,7 @@ def evaluation_list(request: RegionRequest, region: Region) -> HttpResponse:
         if form.is_valid():
             year, weights = form.cleaned_data["year"], form.weights()
             call = lambda: services.evaluation_open(region=region, year=year, weights=weights, actor=request.user)  # noqa: E731
-            evaluation = _attempt(request, form, call)
+            evaluation = attempt(request, form, call)
             if evaluation is not None:
                 return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
     context = {"history": selectors.evaluation_history(region=region), "form": form, "can_enter": can_enter}
@@ -327,7 +315,7 @@ def evaluation_detail(request: RegionRequest, region: Region, evaluation_id: int
             evidence=d["evidence"],
             actor=request.user,
         )
-        if _attempt(request, form, call):
+        if attempt(request, form, call):
             messages.success(request, _("The score was saved."))
             return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
     context = {
@@ -349,9 +337,7 @@ def score_verify(request: RegionRequest, region: Region, score_id: int) -> HttpR
     form = mforms.VerifyForm(request.POST)
     if form.is_valid():
         value = form.cleaned_data["verified_score"]
-        if _attempt(
-            request, None, lambda: services.score_verify(score=score, verified_score=value, actor=request.user)
-        ):
+        if attempt(request, None, lambda: services.score_verify(score=score, verified_score=value, actor=request.user)):
             messages.success(request, _("The score is verified."))
     else:
         messages.error(request, _("A verified score lies between 0 and 5."))
@@ -362,6 +348,6 @@ def score_verify(request: RegionRequest, region: Region, score_id: int) -> HttpR
 @region_page(perm=Perm.EVALUATION_ENTER)
 def evaluation_publish(request: RegionRequest, region: Region, evaluation_id: int) -> HttpResponse:
     evaluation: Evaluation = selectors.get_evaluation(region=region, pk=evaluation_id)
-    if _attempt(request, None, lambda: services.evaluation_publish(evaluation=evaluation, actor=request.user)):
+    if attempt(request, None, lambda: services.evaluation_publish(evaluation=evaluation, actor=request.user)):
         messages.success(request, _("The evaluation is published."))
     return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)

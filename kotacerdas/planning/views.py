@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import agencies_user_acts_for, has_perm
-from kotacerdas.core.errors import ApplicationError
+from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page, require_perm
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.models import Dimension
@@ -26,18 +25,6 @@ from kotacerdas.planning.workflow import DIGITALISATION, PROGRAMME, PROPOSAL
 from kotacerdas.regions.models import Region
 
 VIEW = Perm.REGION_VIEW_INTERNAL
-
-
-def _attempt(request: RegionRequest, form: forms.BaseForm | None, call: Callable[[], Any]) -> Any:
-    """Run a service; on a domain error show it on the form (or as a message) and return None."""
-    try:
-        return call()
-    except ApplicationError as error:
-        if form is not None:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.error(request, error.message)
-        return None
 
 
 def _proposing_agencies(request: RegionRequest, region: Region) -> list[Any]:
@@ -67,7 +54,7 @@ def round_create(request: RegionRequest, region: Region) -> HttpResponse:
     opener = next(iter(agencies_user_acts_for(request.user, region)), None)
     if request.method == "POST" and form.is_valid() and opener is not None:
         d = form.cleaned_data
-        planning_round = _attempt(
+        planning_round = attempt(
             request,
             form,
             lambda: services.round_open(
@@ -105,7 +92,7 @@ def round_detail(request: RegionRequest, region: Region, round_id: int) -> HttpR
 @region_page(perm=Perm.ROUND_MANAGE)
 def round_close(request: RegionRequest, region: Region, round_id: int) -> HttpResponse:
     planning_round = selectors.get_round(region=region, pk=round_id)
-    if _attempt(request, None, lambda: services.round_close(planning_round=planning_round, actor=request.user)):
+    if attempt(request, None, lambda: services.round_close(planning_round=planning_round, actor=request.user)):
         messages.success(request, _("The round is closed."))
     return redirect("planning:round", region_slug=region.slug, round_id=round_id)
 
@@ -120,7 +107,7 @@ def round_extend(request: RegionRequest, region: Region, round_id: int) -> HttpR
     else:
         deadline = form.cleaned_data["deadline"]
         call = lambda: services.round_extend(planning_round=planning_round, deadline=deadline, actor=request.user)  # noqa: E731
-        if _attempt(request, None, call) is not None:
+        if attempt(request, None, call) is not None:
             messages.success(request, _("The deadline was changed."))
     return redirect("planning:round", region_slug=region.slug, round_id=round_id)
 
@@ -129,7 +116,7 @@ def round_extend(request: RegionRequest, region: Region, round_id: int) -> HttpR
 @region_page(perm=Perm.PROPOSAL_DECIDE)
 def round_publish(request: RegionRequest, region: Region, round_id: int) -> HttpResponse:
     planning_round = selectors.get_round(region=region, pk=round_id)
-    count = _attempt(
+    count = attempt(
         request, None, lambda: services.round_publish_decisions(planning_round=planning_round, actor=request.user)
     )
     if count is not None:
@@ -143,7 +130,7 @@ def round_publish(request: RegionRequest, region: Region, round_id: int) -> Http
 def round_answer_nothing(request: RegionRequest, region: Region, round_id: int) -> HttpResponse:
     planning_round = selectors.get_round(region=region, pk=round_id)
     agency = _chosen_agency(request, region)
-    done = _attempt(
+    done = attempt(
         request,
         None,
         lambda: (
@@ -179,7 +166,7 @@ def proposal_create(request: RegionRequest, region: Region, round_id: int) -> Ht
         call = lambda: services.proposal_create(  # noqa: E731
             planning_round=planning_round, agency=agency, data=data, actor=request.user
         )
-        proposal = _attempt(request, form, call)
+        proposal = attempt(request, form, call)
         if proposal is not None:
             messages.success(request, _("Draft saved. Submit it to Bappeda when it is complete."))
             return redirect("planning:proposal", region_slug=region.slug, proposal_id=proposal.pk)
@@ -195,7 +182,7 @@ def proposal_edit(request: RegionRequest, region: Region, proposal_id: int) -> H
     form = planning_forms.ProposalForm(request.POST or None, region=region, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.to_data()
-        if _attempt(request, form, lambda: services.proposal_update(proposal=proposal, data=data, actor=request.user)):
+        if attempt(request, form, lambda: services.proposal_update(proposal=proposal, data=data, actor=request.user)):
             messages.success(request, _("The proposal was saved."))
             return redirect("planning:proposal", region_slug=region.slug, proposal_id=proposal.pk)
     context = {"form": form, "planning_round": proposal.round, "agency": proposal.agency, "proposal": proposal}
@@ -249,7 +236,7 @@ def proposal_act(request: RegionRequest, region: Region, proposal_id: int, actio
     call = _proposal_action_call(action, proposal, request)
     if call is None:
         raise Http404
-    if _attempt(request, None, call) is not None:
+    if attempt(request, None, call) is not None:
         messages.success(request, _("Done: %(status)s.") % {"status": proposal.get_status_display()})
     return redirect("planning:proposal", region_slug=region.slug, proposal_id=proposal.pk)
 
@@ -261,7 +248,7 @@ def _proposal_merge(request: RegionRequest, region: Region, proposal: Proposal) 
         call = lambda: services.proposal_merge(  # noqa: E731
             proposal=proposal, into=d["into"], reason=d["note"].strip(), actor=request.user
         )
-        if _attempt(request, None, call) is not None:
+        if attempt(request, None, call) is not None:
             messages.success(request, _("The proposal was merged."))
     else:
         messages.error(request, _("Choose the proposal to merge into and give a reason."))
@@ -278,7 +265,7 @@ def proposal_accept(request: RegionRequest, region: Region, proposal_id: int) ->
         call = lambda: services.proposal_accept(  # noqa: E731
             proposal=proposal, assignment=assignment, reason=note, actor=request.user
         )
-        programme = _attempt(request, form, call)
+        programme = attempt(request, form, call)
         if programme is not None:
             messages.success(request, _("Accepted. The decision is recorded; publish it to tell the agency."))
             return redirect("planning:proposal", region_slug=region.slug, proposal_id=proposal.pk)
@@ -332,7 +319,7 @@ def programme_act(request: RegionRequest, region: Region, programme_id: int, act
     call = lambda: services.programme_transition(  # noqa: E731
         programme=programme, action=action, actor=request.user, note=note
     )
-    if _attempt(request, None, call) is not None:
+    if attempt(request, None, call) is not None:
         messages.success(request, _("Programme status: %(status)s.") % {"status": programme.get_status_display()})
     return redirect("planning:programme", region_slug=region.slug, programme_id=programme.pk)
 
@@ -350,7 +337,7 @@ def programme_assign(request: RegionRequest, region: Region, programme_id: int) 
     if request.method == "POST" and form.is_valid():
         assignment = form.to_assignment()
         call = lambda: services.programme_assign(programme=programme, assignment=assignment, actor=request.user)  # noqa: E731
-        if _attempt(request, form, call) is not None:
+        if attempt(request, form, call) is not None:
             messages.success(request, _("The assignment was saved."))
             return redirect("planning:programme", region_slug=region.slug, programme_id=programme.pk)
     return render(request, "planning/assignment_form.html", {"form": form, "programme": programme})
@@ -363,7 +350,7 @@ def programme_add_child(request: RegionRequest, region: Region, programme_id: in
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         call = lambda: services.programme_add_child(parent=parent, actor=request.user, **d)  # noqa: E731
-        child = _attempt(request, form, call)
+        child = attempt(request, form, call)
         if child is not None:
             return redirect("planning:programme", region_slug=region.slug, programme_id=child.pk)
     elif request.method == "GET" and not (
@@ -405,7 +392,7 @@ def masterplan_edit(request: RegionRequest, region: Region, masterplan_id: int |
         call = lambda: services.masterplan_save(  # noqa: E731
             region=region, masterplan=masterplan, actor=request.user, **fields
         )
-        saved = _attempt(request, form, call)
+        saved = attempt(request, form, call)
         if saved is not None:
             return redirect("planning:masterplan", region_slug=region.slug, masterplan_id=saved.pk)
     return render(request, "planning/masterplan_form.html", {"form": form, "masterplan": masterplan})
@@ -437,7 +424,7 @@ def digitalisation_detail(request: RegionRequest, region: Region, request_id: in
                 app_name=d["app_name"],
                 app_url=d["app_url"],
             )
-            if _attempt(request, form, call) is not None:
+            if attempt(request, form, call) is not None:
                 messages.success(request, _("Status: %(status)s.") % {"status": item.get_status_display()})
                 return redirect("planning:digitalisation", region_slug=region.slug, request_id=item.pk)
         elif action not in DIGITALISATION.transitions:

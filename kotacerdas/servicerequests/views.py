@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -21,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
-from kotacerdas.core.errors import ApplicationError
+from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page, require_perm
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.regions.models import Region
@@ -29,17 +26,6 @@ from kotacerdas.servicerequests import forms as sforms
 from kotacerdas.servicerequests import selectors, services
 from kotacerdas.servicerequests.models import DataRequestKind, ServiceAttribute
 from kotacerdas.servicerequests.workflow import REQUEST
-
-
-def _attempt(request: RegionRequest, form: forms.BaseForm | None, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except ApplicationError as error:
-        if form is not None:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.error(request, error.message)
-        return None
 
 
 @region_page(public=True)
@@ -53,7 +39,7 @@ def signup(request: RegionRequest, region: Region) -> HttpResponse:
     """A citizen account for this region; the NIK is never logged (sensitive_post_parameters)."""
     form = sforms.SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = _attempt(request, form, lambda: services.citizen_register(region=region, data=form.to_data()))
+        user = attempt(request, form, lambda: services.citizen_register(region=region, data=form.to_data()))
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
@@ -75,7 +61,7 @@ def service_detail(request: RegionRequest, region: Region, service_code: str) ->
         if form.is_valid():
             data = form.to_data()
             call = lambda: services.request_submit(service=service, data=data, citizen=request.user, actor=request.user)  # noqa: E731
-            result = _attempt(request, form, call)
+            result = attempt(request, form, call)
             if result is not None:
                 messages.success(request, _("Your request was sent. You can follow it here."))
                 return redirect("servicerequests:request", region_slug=region.slug, service_request_pk=result[0].pk)
@@ -112,7 +98,7 @@ def request_act(request: RegionRequest, region: Region, service_request_pk: int,
     if action not in REQUEST.transitions:
         raise Http404
     note = request.POST.get("note", "").strip()[:4000]
-    if _attempt(
+    if attempt(
         request, None, lambda: services.request_transition(request=item, action=action, actor=request.user, note=note)
     ):
         messages.success(request, _("Status: %(status)s.") % {"status": item.get_status_display()})
@@ -124,7 +110,7 @@ def request_act(request: RegionRequest, region: Region, service_request_pk: int,
 def request_reopen(request: RegionRequest, region: Region, service_request_pk: int) -> HttpResponse:
     item = selectors.get_request(region=region, pk=service_request_pk, user=request.user)
     note = request.POST.get("note", "").strip()[:4000]
-    if _attempt(
+    if attempt(
         request, None, lambda: services.request_transition(request=item, action="reopen", actor=request.user, note=note)
     ):
         messages.success(request, _("The request is open again."))
@@ -141,7 +127,7 @@ def request_reroute(request: RegionRequest, region: Region, service_request_pk: 
         call = partial(
             services.request_reroute, request=item, agency=d["agency"], reason=d["reason"], actor=request.user
         )
-        if _attempt(request, None, call):
+        if attempt(request, None, call):
             messages.success(request, _("The request was sent to %(agency)s.") % {"agency": d["agency"]})
     else:
         messages.error(request, _("Choose the agency and give a reason."))
@@ -217,7 +203,7 @@ def catalogue_manage(request: RegionRequest, region: Region, service_code: str =
         call = partial(
             services.service_save, region=region, agency=agency, actor=request.user, service=service, **fields
         )
-        saved = _attempt(request, form, call)
+        saved = attempt(request, form, call)
         if saved is not None:
             messages.success(request, _("The service was saved."))
             return redirect("servicerequests:catalogue_edit", region_slug=region.slug, service_code=saved.code)
