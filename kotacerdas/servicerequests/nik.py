@@ -16,12 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-NIK_PATTERN = re.compile(r"^\d{16}$")
+NIK_PATTERN = re.compile(r"[0-9]{16}")  # ASCII digits only; fullmatch, so no trailing newline
 
 
 def validate_nik(value: str) -> None:
     """16 digits: province, regency, district (6), birth date (6; day +40 for women), a non-zero serial (4)."""
-    if not NIK_PATTERN.match(value or ""):
+    if not NIK_PATTERN.fullmatch(value or ""):
         raise ValidationError(_("A NIK has exactly 16 digits."), code="nik_format")
     day, month = int(value[6:8]), int(value[8:10])
     if day > 40:

@@ -75,9 +75,9 @@ CONSENT_PURPOSE = gettext_noop(
     "To receive and handle my requests and complaints to the regional government, and to contact me about them."
 )
 REOPEN_DAYS = 14
-PHONE = re.compile(r"^(\+62|0)8\d{7,12}$")
+PHONE = re.compile(r"(\+62|0)8[0-9]{7,12}")
 HTML_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def _require(actor: Any, perm: Perm, region: Region, agency: Agency | None = None) -> None:
@@ -112,7 +112,7 @@ def _check_citizen(data: CitizenData) -> str:
         raise RequestError(_(CONSENT_REQUIRED), field="consent")
     if not data.email and not data.phone:
         raise RequestError(_(CONTACT_REQUIRED), field="email")
-    if data.phone and not PHONE.match(data.phone):
+    if data.phone and not PHONE.fullmatch(data.phone):
         raise RequestError(_(PHONE_INVALID), field="phone")
     try:
         nik_codec.validate_nik(data.nik)
@@ -393,7 +393,7 @@ def _check_request(service: Service, data: RequestData) -> dict[str, Any]:
         raise RequestError(_(LOCATION_REQUIRED), field="address")
     if data.area is not None and data.area.region_id != service.region_id:
         raise RequestError(_(AREA_OUTSIDE_REGION), field="area")
-    if data.idempotency_key is not None and not IDEMPOTENCY_KEY.match(data.idempotency_key):
+    if data.idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(data.idempotency_key):
         raise RequestError(_(IDEMPOTENCY_KEY_INVALID), field="idempotency_key")
     return _checked_attributes(service, data.attributes)
 
