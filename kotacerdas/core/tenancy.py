@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm, is_member
 from kotacerdas.regions.models import Region
 
-RegionView = Callable[..., HttpResponse]
+RegionView = Callable[..., HttpResponseBase]
 
 
 def get_region(slug: str) -> Region:
@@ -44,7 +45,7 @@ def region_page(*, perm: Perm | None = None, public: bool = False) -> Callable[[
 
     def decorator(view: RegionView) -> RegionView:
         @wraps(view)
-        def wrapper(request: HttpRequest, region_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, region_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             region = get_region(region_slug)
             request.region = region  # type: ignore[attr-defined]
             if not public:

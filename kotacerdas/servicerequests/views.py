@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,8 @@ from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page, require_perm
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.regions.models import Region
+from kotacerdas.servicerequests import exports, selectors, services
 from kotacerdas.servicerequests import forms as sforms
-from kotacerdas.servicerequests import selectors, services
 from kotacerdas.servicerequests.models import DataRequestKind, ServiceAttribute
 from kotacerdas.servicerequests.workflow import REQUEST
 
@@ -214,3 +215,20 @@ def catalogue_manage(request: RegionRequest, region: Region, service_code: str =
         "services": selectors.catalogue(region=region),
     }
     return render(request, "servicerequests/catalogue_manage.html", context)
+
+
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def export_csv(request: RegionRequest, region: Region) -> StreamingHttpResponse:
+    """All of the region's requests as CSV, streamed row by row."""
+    response = StreamingHttpResponse(exports.csv_lines(region), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="permohonan-{region.slug}.csv"'
+    return response
+
+
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def export_xlsx(request: RegionRequest, region: Region) -> FileResponse:
+    """All of the region's requests as an XLSX workbook (written to a temporary file, then sent)."""
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    exports.xlsx_workbook(region, handle.name)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=f"permohonan-{region.slug}.xlsx")
