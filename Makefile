@@ -30,7 +30,7 @@ $(BIN)/.installed-test: $(BIN)/.installed-run requirements/test.txt
 	@touch $@
 
 messages: install ## compile the translations (.po -> .mo) with Babel; no system gettext needed
-	$(BIN)/pybabel -q compile -d kotacerdas/locale -D django
+	for dir in kotacerdas/locale kotacerdas/*/locale; do [ -d "$$dir" ] && $(BIN)/pybabel -q compile -d "$$dir" -D django || exit 1; done
 
 lint:
 	$(BIN)/ruff check .

@@ -68,6 +68,10 @@ class Perm(StrEnum):
     REQUEST_COORDINATE = "servicerequests.request.coordinate"  # Diskominfo: verify, dispatch, re-route
     REQUEST_HANDLE = "servicerequests.request.handle"  # the responsible agency's staff
     CATALOGUE_MANAGE = "servicerequests.catalogue.manage"
+    REPLICATION_OFFER = "replication.programme.offer"  # Bappeda: mark a published programme replicable
+    REPLICATION_EXPORT = "replication.template.export"  # the region's whole set, imported programmes included
+    REPLICATION_IMPORT = "replication.template.import"  # Bappeda: import another region's template as proposals
+    VISIT_RECORD = "replication.visit.record"
 
 
 # What an agency's own staff may do for their agency.
@@ -79,11 +83,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.DISKOMINFO_OFFICER: _AGENCY_WORK
     | {Perm.AGENCY_MANAGE, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE}
     | {Perm.DIGITALISATION_MANAGE, Perm.DASHBOARD_VIEW, Perm.EVALUATION_ENTER}
-    | {Perm.REQUEST_COORDINATE, Perm.CATALOGUE_MANAGE},
+    | {Perm.REQUEST_COORDINATE, Perm.CATALOGUE_MANAGE}
+    | {Perm.REPLICATION_EXPORT, Perm.VISIT_RECORD},
     Role.BAPPEDA_PLANNER: _AGENCY_WORK
     | {Perm.COVERAGE_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE, Perm.PROPOSAL_DECIDE}
     | {Perm.PROGRAMME_MANAGE, Perm.MASTERPLAN_MANAGE, Perm.DASHBOARD_VIEW, Perm.INDICATOR_MANAGE}
-    | {Perm.REPORT_APPROVE, Perm.PERIOD_MANAGE, Perm.EVALUATION_ENTER},
+    | {Perm.REPORT_APPROVE, Perm.PERIOD_MANAGE, Perm.EVALUATION_ENTER}
+    | {Perm.REPLICATION_OFFER, Perm.REPLICATION_EXPORT, Perm.REPLICATION_IMPORT, Perm.VISIT_RECORD},
     Role.AGENCY_OPERATOR: _AGENCY_WORK,
     Role.AGENCY_HEAD: _AGENCY_WORK,
     Role.LEADERSHIP: frozenset(

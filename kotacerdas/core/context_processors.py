@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from kotacerdas.accounts.roles import Perm
-from kotacerdas.accounts.selectors import has_perm, is_staff_member
+from kotacerdas.accounts.selectors import areas_user_serves, has_perm, is_staff_member
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -18,4 +18,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "region": region,
         "region_staff": region is not None and is_staff_member(request.user, region),
         "region_dashboard": region is not None and has_perm(request.user, Perm.DASHBOARD_VIEW, region),
+        # Treasurers and ronda members: their membership names an RT/RW of this region.
+        "region_jimpitan": region is not None and bool(areas_user_serves(request.user, region)),
     }

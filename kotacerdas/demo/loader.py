@@ -13,7 +13,7 @@ from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.models import User
 from kotacerdas.agencies import services as agencies
 from kotacerdas.agencies.models import Agency, Capability
-from kotacerdas.demo import data, monitoring, planning, servicerequests
+from kotacerdas.demo import data, jimpitan, monitoring, planning, replication, servicerequests
 from kotacerdas.framework.models import Element
 from kotacerdas.regions import services as regions
 from kotacerdas.regions.models import Area, AreaKind, Region
@@ -124,4 +124,8 @@ def load_all(progress: Progress) -> list[tuple[str, str]]:
     progress("Kota Yogyakarta: indicators, progress reports, milestones, a draft evaluation")
     servicerequests.load(yogyakarta)
     progress("Kota Yogyakarta: service catalogue, an Open311 client, citizen requests")
+    jimpitan.load(yogyakarta)
+    progress("Kota Yogyakarta: the jimpitan fund of RT 01 / RW 01 Patangpuluhan, its households and roster")
+    replication.load(yogyakarta)
+    progress("Replication: Yogyakarta's good practices, Musi Rawas's visit of 9 Nov 2023 and its import")
     return accounts_listed

@@ -226,7 +226,7 @@ class ServiceRequest(RegionOwnedModel):
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=20, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=RequestKind.choices, default=RequestKind.COMPLAINT)
-    description = models.TextField(_("description"), max_length=4000)
+    description = models.TextField(_("description"), max_length=4000, blank=True)  # optional in Open311
     photo = models.ImageField(_("photo"), upload_to=request_photo_path, blank=True)
     media_url = models.URLField(blank=True)
     lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)

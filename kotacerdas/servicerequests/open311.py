@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zoneinfo
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from django.http import HttpResponse
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 # The singular element name of each list, as the specification spells it.
@@ -97,7 +99,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return XML_FORBIDDEN.sub("", str(value))  # characters XML 1.0 cannot carry at all
 
 
 def service_wire(service: Any, has_attributes: bool) -> dict[str, Any]:
@@ -131,13 +133,16 @@ def definition_wire(service: Any, attributes: list[Any]) -> dict[str, Any]:
     }
 
 
-def request_wire(request: Any, *, time_zone: str, media_url: str | None, notes: list[Any] | None) -> dict[str, Any]:
+def request_wire(
+    request: Any, *, time_zone: str, media_url: str | None, updates: list[Any], extensions: bool
+) -> dict[str, Any]:
     """One request as the specification lists its fields (plus `notes` when extensions are asked for)."""
-    public = [u for u in (notes or []) if u.is_public]
+    public = [u for u in updates if u.is_public]
+    noted = [u for u in public if u.note]
     wire = {
         "service_request_id": str(request.pk),
         "status": plain_status(request.status),
-        "status_notes": public[-1].note if public else None,
+        "status_notes": noted[-1].note if noted else None,
         "service_name": request.service.name,
         "service_code": request.service.code,
         "description": request.description,
@@ -153,7 +158,7 @@ def request_wire(request: Any, *, time_zone: str, media_url: str | None, notes: 
         "long": number(request.long),
         "media_url": media_url,
     }
-    if notes is not None:
+    if extensions:
         wire["detailed_status"] = EXTENDED_STATUS.get(request.status, "OPEN")
         wire["notes"] = [
             {

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
@@ -28,7 +32,10 @@ from kotacerdas.servicerequests.models import (
     ServiceRequest,
 )
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+DIGITS = re.compile(r"[0-9]{1,18}")
 MAX_SPAN = dt.timedelta(days=90)
+MAX_MEDIA = 5 * 1024 * 1024
 MAX_RESULTS = 1000
 DEFAULT_PAGE_SIZE = 50
 
@@ -51,6 +58,7 @@ def open311_view(view: View) -> View:
         try:
             if region is None:
                 raise Open311Error(404, "Unknown jurisdiction.")
+            _check_text(request)
             _check_jurisdiction(request, region)
             return view(request, region, fmt, **kwargs)
         except Open311Error as problem:
@@ -60,6 +68,14 @@ def open311_view(view: View) -> View:
 
     wrapper.region_public = True  # type: ignore[attr-defined]
     return csrf_exempt(wrapper)
+
+
+def _check_text(request: HttpRequest) -> None:
+    """Refuse NUL and other control characters: PostgreSQL cannot store NUL and XML cannot carry them."""
+    for params in (request.GET, request.POST):
+        for values in params.lists():
+            if any(CONTROL.search(v) for v in [values[0], *values[1]]):
+                raise Open311Error(400, "Parameters may not contain control characters.")
 
 
 def _check_jurisdiction(request: HttpRequest, region: Region) -> None:
@@ -133,7 +149,7 @@ def _listed(region: Region, params: QueryDict) -> QuerySet[ServiceRequest]:
     )
     ids = _csv(params.get("service_request_id"))
     if ids:
-        if not all(i.isdigit() and len(i) <= 18 for i in ids):
+        if not all(DIGITS.fullmatch(i) for i in ids):
             raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
         return rows.filter(pk__in=[int(i) for i in ids])[:MAX_RESULTS]
     rows = _filtered(rows, params)
@@ -177,12 +193,16 @@ def _when(raw: str | None, name: str) -> dt.datetime | None:
         value = None
     if value is None:
         raise Open311Error(400, f"{name} must be an ISO 8601 datetime with an offset.")
+    if not 2000 <= value.year <= 2100:
+        raise Open311Error(400, f"{name} must lie between the years 2000 and 2100.")
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def _paging(params: QueryDict) -> tuple[int, int]:
-    page, size = params.get("page", "1"), params.get("page_size", str(DEFAULT_PAGE_SIZE))
-    if not (page.isdigit() and size.isdigit()) or int(page) < 1 or not 1 <= int(size) <= MAX_RESULTS:
+    # Without paging parameters a client gets the whole window, up to 1000 (the specification's limit).
+    default_size = DEFAULT_PAGE_SIZE if "page" in params else MAX_RESULTS
+    page, size = params.get("page", "1"), params.get("page_size", str(default_size))
+    if not (DIGITS.fullmatch(page) and DIGITS.fullmatch(size)) or int(page) < 1 or not 1 <= int(size) <= MAX_RESULTS:
         raise Open311Error(400, f"page must be 1 or more and page_size between 1 and {MAX_RESULTS}.")
     if int(page) > 100_000:
         raise Open311Error(400, "page is too large.")
@@ -196,17 +216,15 @@ def _csv(raw: str | None) -> list[str]:
 def _wire(request: HttpRequest, region: Region, row: ServiceRequest, extensions: bool) -> dict[str, Any]:
     media = request.build_absolute_uri(row.photo.url) if row.photo else (row.media_url or None)
     updates = list(row.updates.all())
-    wire = open311.request_wire(row, time_zone=region.time_zone, media_url=media, notes=updates if extensions else None)
-    if not extensions:
-        public = [u for u in updates if u.is_public and u.note]
-        wire["status_notes"] = public[-1].note if public else None
-    return wire
+    return open311.request_wire(
+        row, time_zone=region.time_zone, media_url=media, updates=updates, extensions=extensions
+    )
 
 
 @require_http_methods(["GET"])
 @open311_view
 def request_detail(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
-    if not service_request_id.isdigit() or len(service_request_id) > 18:
+    if not DIGITS.fullmatch(service_request_id):
         raise Open311Error(404, "Unknown service_request_id.")
     rows = list(_listed(region, QueryDict(f"service_request_id={service_request_id}")))
     if not rows:
@@ -259,7 +277,7 @@ def _create(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
         reporter_phone=form.get("phone", "")[:20],
         device_id=form.get("device_id", ""),
         account_id=form.get("account_id", ""),
-        photo=request.FILES.get("media"),
+        photo=_media(request),
     )
     created, _new = services.request_submit(service=service, data=data, citizen=None, actor=None)
     reply = {
@@ -294,14 +312,14 @@ def _decimal(raw: str | None, name: str) -> Decimal | None:
     except InvalidOperation as problem:
         raise Open311Error(400, f"{name} must be a number.") from problem
     limit = 90 if name == "lat" else 180
-    if not value.is_finite() or abs(value) > limit:
+    if not value.is_finite() or value.adjusted() > 3 or abs(value) > limit:
         raise Open311Error(400, f"{name} is out of range.")
     return value.quantize(Decimal("0.000001"))
 
 
 def _area(region: Region, address_id: str) -> Area | None:
     """An address_id of the form `area:<id>` names a kelurahan or RT of the region."""
-    if not address_id.startswith("area:") or not address_id[5:].isdigit() or len(address_id) > 23:
+    if not address_id.startswith("area:") or not DIGITS.fullmatch(address_id[5:]):
         return None
     return Area.objects.for_region(region).filter(pk=int(address_id[5:])).first()
 
@@ -314,6 +332,20 @@ def _attributes(form: QueryDict) -> dict[str, Any]:
         elif key.startswith("attribute[") and key.endswith("]"):
             answers[key[10:-1]] = form.get(key)
     return answers
+
+
+def _media(request: HttpRequest) -> Any:
+    """An uploaded photo: an image Pillow can read, JPEG/PNG/WebP, at most 5 MB."""
+    upload = request.FILES.get("media")
+    if upload is None:
+        return None
+    if upload.size is None or upload.size > MAX_MEDIA:
+        raise Open311Error(400, "media must be an image of at most 5 MB.")
+    try:
+        image = forms.ImageField(validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])]).clean(upload)
+    except ValidationError as problem:
+        raise Open311Error(400, "media must be a JPEG, PNG or WebP image.") from problem
+    return image
 
 
 def _media_url(raw: str) -> str:

@@ -92,7 +92,9 @@ def work_queues(*, region: Region, user: Any) -> list[Queue]:
         queues.append(Queue("coordinator", _marked(list(new[:QUEUE_SIZE]), now)))
     for agency in agencies_user_acts_for(user, region):
         if has_perm(user, Perm.REQUEST_HANDLE, region, agency):
-            handling = base.filter(agency=agency, status__in=OPEN_STATUSES).exclude(status=RequestStatus.SUBMITTED)
+            handling = base.filter(agency=agency, status__in=OPEN_STATUSES).exclude(
+                status__in=[RequestStatus.SUBMITTED, RequestStatus.POSTPONED]
+            )
             queues.append(Queue(str(agency), _marked(list(handling.order_by("resolution_due_at")[:QUEUE_SIZE]), now)))
     return queues
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -121,7 +122,9 @@ def _check_citizen(data: CitizenData) -> str:
     if CitizenProfile.objects.filter(nik_digest=nik_codec.digest(data.nik)).exists():
         raise RequestError(_(NIK_TAKEN), field="nik")
     username = (data.email or data.phone).lower()
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists() or (
+        data.phone and User.objects.filter(phone=data.phone).exists()
+    ):
         raise RequestError(_(USERNAME_TAKEN), field="email")
     return username
 
@@ -134,6 +137,7 @@ def citizen_register(*, region: Region, data: CitizenData) -> User:
         username=username, password=data.password, full_name=data.full_name.strip(), email=data.email, actor=None
     )
     User.objects.filter(pk=user.pk).update(phone=data.phone)
+    user.phone = data.phone
     CitizenProfile.objects.create(
         user=user,
         nik_encrypted=nik_codec.encrypt(data.nik),
@@ -211,6 +215,8 @@ def citizen_data_request(*, user: User, region: Region, kind: str, message: str)
 def citizen_erase(*, user: User, region: Region, actor: User) -> None:
     """Erase a citizen's personal data (their requests stay, without a reporter); the account is closed."""
     _require(actor, Perm.REQUEST_COORDINATE, region)
+    if not is_member(user, region):
+        raise NotAllowed(_(NOT_PERMITTED))
     CitizenProfile.objects.filter(user=user).update(
         nik_encrypted="", nik_digest=None, nik_last4="", erased_at=timezone.now()
     )
@@ -223,6 +229,7 @@ def citizen_erase(*, user: User, region: Region, actor: User) -> None:
     DataRequest.objects.filter(user=user, kind=DataRequestKind.ERASURE, handled_at__isnull=True).update(
         handled_at=timezone.now()
     )
+    user.refresh_from_db()  # the audit entry names the erased account, not the person
     audit.record(actor=actor, action=AuditAction.CITIZEN_ERASED, target=user, region=region)
 
 
@@ -268,6 +275,9 @@ def service_save(
     target.agency = agency
     for name, value in fields.items():
         setattr(target, name, value)
+    taken = Service.objects.for_region(region).filter(code=target.code).exclude(pk=target.pk)
+    if target.code and taken.exists():
+        raise RequestError(_(CODE_TAKEN), field="code")
     _validated(target)
     try:
         with transaction.atomic():
@@ -415,9 +425,12 @@ def _attribute_value(attribute: ServiceAttribute, value: Any) -> Any:
     invalid = RequestError(_(ATTRIBUTE_INVALID) % {"question": attribute.description}, field=attribute.code)
     if attribute.datatype == AttributeType.NUMBER:
         try:
-            return str(Decimal(str(value)))
+            number = Decimal(str(value))
         except ArithmeticError as error:
             raise invalid from error
+        if not number.is_finite():
+            raise invalid
+        return str(number)
     if attribute.datatype == AttributeType.DATETIME:
         try:
             return dt.datetime.fromisoformat(str(value)).isoformat()
@@ -446,17 +459,18 @@ def request_submit(
     if not service.is_active:
         raise RequestError(_(SERVICE_UNKNOWN), field="service_code")
     attributes = _check_request(service, data)
-    if data.idempotency_key:
-        earlier = ServiceRequest.objects.filter(region=region, idempotency_key=data.idempotency_key).first()
+    key = _scoped_key(data.idempotency_key, citizen)
+    if key:
+        earlier = ServiceRequest.objects.filter(region=region, idempotency_key=key).first()
         if earlier is not None:
             return earlier, False
-    request = _new_request(service, data, citizen, attributes)
+    request = _new_request(service, data, citizen, attributes, key)
     try:
         with transaction.atomic():
             request.save()
     except IntegrityError:
         # Two phones sent the same key at once: the other one won; answer with its request.
-        return ServiceRequest.objects.get(region=region, idempotency_key=data.idempotency_key), False
+        return ServiceRequest.objects.get(region=region, idempotency_key=key), False
     RequestUpdate.objects.create(region=region, request=request, status=request.status, note="", actor=citizen)
     after = {"service": service.code, "kind": data.kind, "secret": data.is_secret, "anonymous": data.is_anonymous}
     audit.record(
@@ -465,8 +479,16 @@ def request_submit(
     return request, True
 
 
+def _scoped_key(key: str | None, citizen: User | None) -> str | None:
+    """A retry key belongs to its sender: the same key from two citizens names two requests."""
+    if not key:
+        return None
+    sender = f"user:{citizen.pk}" if citizen is not None else "open311"
+    return hashlib.sha256(f"{sender}|{key}".encode()).hexdigest()
+
+
 def _new_request(
-    service: Service, data: RequestData, citizen: User | None, attributes: dict[str, Any]
+    service: Service, data: RequestData, citizen: User | None, attributes: dict[str, Any], key: str | None
 ) -> ServiceRequest:
     now = timezone.now()
     request = ServiceRequest(
@@ -491,7 +513,7 @@ def _new_request(
         requested_at=now,
         response_due_at=now + dt.timedelta(minutes=service.response_minutes),
         resolution_due_at=now + dt.timedelta(minutes=service.resolution_minutes),
-        idempotency_key=data.idempotency_key,
+        idempotency_key=key,
         token=secrets.token_urlsafe(16),
         device_id=data.device_id[:100],
         account_id=data.account_id[:100],
@@ -509,8 +531,8 @@ def request_transition(*, request: ServiceRequest, action: str, actor: User, not
         _check_reopen(request, actor)
     changes: dict[str, Any] = {}
     now = timezone.now()
-    if action == "verify":
-        changes["agency"] = route_for(request.service, request.area)
+    if action == "verify" and not _rerouted(request):
+        changes["agency"] = route_for(request.service, request.area)  # dispatch by today's routing rules
     if action in RESPONSE_ACTIONS and request.responded_at is None:
         changes["responded_at"] = now
     target = REQUEST.transitions[action].target
@@ -523,6 +545,11 @@ def request_transition(*, request: ServiceRequest, action: str, actor: User, not
         region=request.region, request=request, status=request.status, note=note.strip(), actor=actor
     )
     return request
+
+
+def _rerouted(request: ServiceRequest) -> bool:
+    """A request staff sent to an agency by hand keeps that agency when it is verified."""
+    return RequestUpdate.objects.filter(request=request, is_public=False).exists()
 
 
 def _check_reopen(request: ServiceRequest, actor: User) -> None:

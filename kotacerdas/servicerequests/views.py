@@ -25,7 +25,7 @@ from kotacerdas.core.types import RegionRequest
 from kotacerdas.regions.models import Region
 from kotacerdas.servicerequests import exports, selectors, services
 from kotacerdas.servicerequests import forms as sforms
-from kotacerdas.servicerequests.models import DataRequestKind, ServiceAttribute
+from kotacerdas.servicerequests.models import CitizenProfile, DataRequestKind, ServiceAttribute
 from kotacerdas.servicerequests.workflow import REQUEST
 
 
@@ -140,6 +140,7 @@ def my_requests(request: RegionRequest, region: Region) -> HttpResponse:
     context = {
         "requests": selectors.my_requests(region=region, user=request.user),
         "data_form": sforms.DataRequestForm(),
+        "profile": CitizenProfile.objects.filter(user=request.user).first(),
     }
     return render(request, "servicerequests/my_requests.html", context)
 
@@ -185,6 +186,8 @@ def _month(raw: str) -> dt.date:
     """`YYYY-MM`, else the current month."""
     try:
         year, month = (int(part) for part in raw.split("-", 1))
+        if not 2000 <= year <= 2100:
+            raise ValueError(raw)
         return dt.date(year, month, 1)
     except ValueError:
         today = timezone.localdate()

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
+from uuid import uuid4
 
+import time_machine
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
@@ -33,9 +35,11 @@ from kotacerdas.accounts.services import api_token_create
 from kotacerdas.agencies.models import Capability
 from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
 from kotacerdas.audit.models import AuditEntry
-from kotacerdas.core.testing import RegionTestCase, make_user
+from kotacerdas.core.testing import RegionTestCase, make_agency, make_region, make_user
 from kotacerdas.framework.models import Dimension, Element
 from kotacerdas.framework.services import element_create
+from kotacerdas.jimpitan import services as jimpitan
+from kotacerdas.jimpitan.models import Arrear, Fund, Household, LedgerEntry, RondaGroup, RondaGroupMember, Shift
 from kotacerdas.monitoring import services as monitoring
 from kotacerdas.monitoring.models import Evaluation, EvaluationScore, Milestone, Period, ProgressReport
 from kotacerdas.monitoring.services import IndicatorData, ReportData
@@ -43,6 +47,10 @@ from kotacerdas.planning import services as planning
 from kotacerdas.planning.models import DigitalisationRequest, Masterplan, PlanningRound, Programme, Proposal
 from kotacerdas.planning.services import Assignment, ProposalData
 from kotacerdas.regions.models import Region
+from kotacerdas.replication import services as replication
+from kotacerdas.replication.exporting import template_of_offers
+from kotacerdas.replication.models import ImportRecord, ReplicableProgramme
+from kotacerdas.replication.models import Visit as BenchmarkingVisit
 from kotacerdas.servicerequests import services as requests_services
 from kotacerdas.servicerequests.models import Service, ServiceRequest
 
@@ -55,6 +63,7 @@ PROGRAMME_TITLE = "Program rahasia KR-5520"
 APP_NEEDS = "Kebutuhan aplikasi rahasia KR-6630"
 MASTERPLAN_TITLE = "Masterplan rahasia KR-8812"
 TOKEN_NAME = "Token rahasia KR-9931"
+HOUSEHOLD_HEAD = "Kepala keluarga rahasia KR-5150"
 # The region's own data: public on its public pages, never in an answer to an outsider anywhere else.
 REGIONAL_ELEMENT = "Elemen khas Kotaraya KR-3340"
 
@@ -97,6 +106,17 @@ REGION_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "service_request_pk": lambda c: c.secret_request.pk,
     "service_request_id": lambda c: c.secret_request.pk,
     "open311_token": lambda c: c.secret_request.token,
+    "fund_id": lambda c: c.fund.pk,
+    "household_id": lambda c: c.household.pk,
+    "group_id": lambda c: c.ronda_group.pk,
+    "member_id": lambda c: c.ronda_group_member.pk,
+    "shift_id": lambda c: c.shift.pk,
+    "entry_id": lambda c: c.entry.pk,
+    "arrear_id": lambda c: c.arrear.pk,
+    "tag_token": lambda c: c.household.tag_token,
+    "share_token": lambda c: c.fund.share_token,
+    "import_id": lambda c: c.import_record.pk,
+    "visit_id": lambda c: c.benchmarking_visit.pk,
 }
 # Parameters that name nothing of a region by themselves (they sit next to one that does, or belong to
 # platform-level pages and the admin).
@@ -119,6 +139,7 @@ PUBLIC_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "service_request_pk": lambda c: c.public_request.pk,
     "service_request_id": lambda c: c.public_request.pk,
     "open311_token": lambda c: c.public_request.token,
+    "share_token": lambda c: c.fund.share_token,  # the jimpitan report a treasurer shared with the residents
 }
 SLUG_PARAMETERS = frozenset({"region_slug", "slug"})
 OBJECT_PARAMETERS = frozenset(REGION_PARAMETERS) - SLUG_PARAMETERS
@@ -236,6 +257,16 @@ class TenancyTestCase(RegionTestCase):
     milestone: ClassVar[Milestone]
     evaluation: ClassVar[Evaluation]
     score: ClassVar[EvaluationScore]
+    fund: ClassVar[Fund]
+    household: ClassVar[Household]
+    ronda_group: ClassVar[RondaGroup]
+    ronda_group_member: ClassVar[RondaGroupMember]
+    shift: ClassVar[Shift]
+    entry: ClassVar[LedgerEntry]
+    arrear: ClassVar[Arrear]
+    offer: ClassVar[ReplicableProgramme]
+    import_record: ClassVar[ImportRecord]
+    benchmarking_visit: ClassVar[BenchmarkingVisit]  # not `visit`: the walk has a method of that name
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -257,6 +288,54 @@ class TenancyTestCase(RegionTestCase):
         cls._build_planning(living)
         cls._build_monitoring()
         cls._build_servicerequests()
+        cls._build_jimpitan()
+        cls._build_replication()
+
+    @classmethod
+    def _build_replication(cls) -> None:
+        """The published programme offered in the catalogue, a template import waiting for its mapping, and a
+        visit of kotaraya to a third region (so that no region of the walk's outsider is involved)."""
+        offer_data = replication.OfferData(
+            code="kr-terbuka", what_it_delivers="Rumah mundur dari bibir sungai.", contact_agency=cls.public_works,
+            started_on=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        cls.public_programme.refresh_from_db()  # published by its proposal's decision, through another instance
+        cls.offer = replication.offer_save(programme=cls.public_programme, data=offer_data, actor=cls.planner)
+        template = template_of_offers(region=cls.region)
+        assert template is not None
+        cls.import_record = replication.import_prepare(region=cls.region, template=template, actor=cls.planner)
+        host = make_region("kotatuan", code="35.78")
+        visit_data = replication.VisitData(
+            host_region=host, host_agency=make_agency(host, "diskominfo", special_role="ict"),
+            visited_on=dt.date(2026, 3, 1), topics="Layanan publik.", delegation=[cls.diskominfo], head=cls.inspektorat,
+        )  # fmt: skip
+        cls.benchmarking_visit = replication.visit_record(region=cls.region, data=visit_data, actor=cls.planner)
+
+    @classmethod
+    def _build_jimpitan(cls) -> None:
+        """RT 01's fund with a house, a roster, a closed night (the house missed), a cash book entry and an arrear."""
+        night = dt.datetime(2026, 11, 5, 15, 30, tzinfo=dt.UTC)  # 22:30 WIB: inside the watch
+        with time_machine.travel(night, tick=False):
+            terms = jimpitan.FundTerms(name="Jimpitan RT 01 Kotaraya", nightly_amount=500)
+            cls.fund = jimpitan.fund_create(area=cls.rt, terms=terms, actor=cls.treasurer)
+            cls.household = jimpitan.household_create(
+                fund=cls.fund, number="7", head_name=HOUSEHOLD_HEAD, actor=cls.treasurer
+            )
+            cls.ronda_group = jimpitan.group_create(
+                fund=cls.fund, name="Kelompok Kamis", position=4, actor=cls.treasurer
+            )
+            cls.ronda_group_member = jimpitan.group_member_add(
+                group=cls.ronda_group, user=cls.treasurer, actor=cls.treasurer
+            )
+            cls.shift = jimpitan.shift_open(fund=cls.fund, actor=cls.treasurer)
+            jimpitan.shift_close(shift=cls.shift, counted_total=0, actor=cls.treasurer)
+            cls.entry = jimpitan.income_record(
+                fund=cls.fund, kind="donation", amount=50_000, description="Sumbangan", idempotency_key=uuid4(),
+                actor=cls.treasurer,
+            )  # fmt: skip
+        with time_machine.travel(night + dt.timedelta(days=30), tick=False):
+            [cls.arrear] = jimpitan.arrears_assess(fund=cls.fund, month=dt.date(2026, 11, 1), actor=cls.treasurer)
+        cls.fund = jimpitan.fund_share(fund=cls.fund, actor=cls.treasurer)
 
     @classmethod
     def _build_servicerequests(cls) -> None:
@@ -508,6 +587,7 @@ class TenancyTestCase(RegionTestCase):
             MASTERPLAN_TITLE,
             TOKEN_NAME,
             SECRET_REQUEST,
+            HOUSEHOLD_HEAD,
         )
 
     @property

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from kotacerdas.demo.loader import load_all
 
-STEPS = 7
+STEPS = 9
 
 
 class Command(BaseCommand):

@@ -1,0 +1,123 @@
+"""Reads: scoping to the user's own RT, tonight's state, the monthly report and its split, the city's aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import time_machine
+from django.http import Http404
+
+from kotacerdas.jimpitan import selectors, services
+from kotacerdas.jimpitan.models import EntryKind, Fund
+from kotacerdas.jimpitan.tests.factories import DAYTIME, NIGHT, WATCH, JimpitanTestCase
+
+MARCH = dt.date(2027, 3, 1)
+
+
+class ScopingTests(JimpitanTestCase):
+    def test_it_shows_a_user_only_the_funds_of_the_rts_they_serve(self) -> None:
+        self.assertEqual(list(selectors.funds_of(user=self.treasurer, region=self.region)), [self.fund])
+        self.assertEqual(list(selectors.funds_of(user=self.ronda, region=self.region)), [self.fund])
+        self.assertEqual(list(selectors.funds_of(user=self.treasurer_rt2, region=self.region)), [self.fund_rt2])
+        self.assertEqual(list(selectors.funds_of(user=self.planner, region=self.region)), [])
+        self.assertEqual(list(selectors.funds_of(user=self.outsider, region=self.region)), [])
+        self.assertEqual(list(selectors.funds_of(user=self.ronda, region=self.region, perm=selectors.MANAGE)), [])
+
+    def test_it_finds_nothing_of_another_rt(self) -> None:
+        lookups = [
+            lambda: selectors.get_fund(user=self.treasurer_rt2, region=self.region, pk=self.fund.pk),
+            lambda: selectors.get_household(user=self.treasurer_rt2, region=self.region, pk=self.house1.pk),
+            lambda: selectors.get_household_by_tag(
+                user=self.treasurer_rt2, region=self.region, token=self.house1.tag_token
+            ),
+            lambda: selectors.get_group(user=self.treasurer_rt2, region=self.region, pk=self.thursday.pk),
+            lambda: selectors.get_fund(user=self.outsider, region=self.other_region, pk=self.fund.pk),
+        ]
+        for lookup in lookups:
+            with self.subTest(lookup=lookup), self.assertRaises(Http404):
+                lookup()
+
+    def test_it_finds_a_house_by_its_tag_for_the_ronda(self) -> None:
+        found = selectors.get_household_by_tag(user=self.ronda, region=self.region, token=self.house1.tag_token)
+        self.assertEqual(found, self.house1)
+
+
+class TonightTests(JimpitanTestCase):
+    def test_it_shows_tonights_group_and_every_house_with_its_state(self) -> None:
+        shift = self.open_shift()
+        self.record(shift, self.house2)
+        state = selectors.tonight(fund=self.fund, user=self.ronda, now=WATCH)
+        self.assertEqual((state.night, state.group, state.on_duty, state.shift), (NIGHT, self.thursday, True, shift))
+        self.assertEqual([r.household.number for r in state.rows], ["1", "2", "10"])
+        self.assertEqual([r.collection is not None for r in state.rows], [False, True, False])
+        self.assertEqual(state.cash_total, 500)
+
+    def test_it_shows_no_night_outside_the_watch_but_the_shifts_left_open(self) -> None:
+        shift = self.open_shift()
+        state = selectors.tonight(fund=self.fund, user=self.ronda, now=DAYTIME + dt.timedelta(days=1))
+        self.assertIsNone(state.night)
+        self.assertEqual(state.unclosed, [shift])
+
+    def test_it_tells_a_member_off_duty(self) -> None:
+        self.assertFalse(selectors.tonight(fund=self.fund, user=self.ronda_off, now=WATCH).on_duty)
+
+
+class MonthReportTests(JimpitanTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        shift = self.open_shift()
+        self.record(shift, self.house1)
+        self.record(shift, self.house2, amount=1000)
+        services.shift_close(shift=shift, counted_total=1400, note="Kurang", actor=self.ronda)
+        services.income_record(
+            fund=self.fund, kind=EntryKind.DONATION, amount=10_000, description="Pak RW",
+            idempotency_key=uuid.uuid4(), actor=self.treasurer,
+        )  # fmt: skip
+
+    def test_it_sums_income_and_expenses_per_kind_and_splits_the_income(self) -> None:
+        report = selectors.month_report(fund=self.fund, month=MARCH)
+        self.assertEqual(report.opening, 0)
+        self.assertEqual(
+            dict(report.income), {str(EntryKind.COLLECTION.label): 1500, str(EntryKind.DONATION.label): 10_000}
+        )
+        self.assertEqual(report.income_total, 11_500)
+        self.assertEqual(report.expense_total, 100)
+        self.assertEqual(report.closing, 11_400)
+        self.assertEqual(report.closing, selectors.fund_balance(fund=self.fund))
+        self.assertEqual((report.rt_share, report.rw_share), (8050, 3450))  # 30 % of 11,500
+        self.assertEqual([s.difference for s in report.differences], [-100])
+
+    def test_it_summarises_each_house(self) -> None:
+        report = selectors.month_report(fund=self.fund, month=MARCH)
+        rows = {
+            h.household.number: (h.nights_expected, h.nights_paid, h.nights_missed, h.amount_paid)
+            for h in report.houses
+        }
+        self.assertEqual(rows, {"1": (1, 1, 0, 500), "2": (1, 1, 0, 1000), "10": (1, 0, 1, 0)})
+
+    def test_it_carries_the_balance_into_the_next_month(self) -> None:
+        report = selectors.month_report(fund=self.fund, month=dt.date(2027, 4, 1))
+        self.assertEqual((report.opening, report.income_total, report.closing), (11_400, 0, 11_400))
+
+    def test_it_rounds_the_rw_share_down_to_whole_rupiah(self) -> None:
+        with time_machine.travel(WATCH, tick=False):
+            services.income_record(
+                fund=self.fund, kind=EntryKind.DONATION, amount=1, description="", idempotency_key=uuid.uuid4(),
+                actor=self.treasurer,
+            )  # fmt: skip
+        report = selectors.month_report(fund=self.fund, month=MARCH)
+        self.assertEqual((report.income_total, report.rw_share, report.rt_share), (11_501, 3450, 8051))
+
+
+class ProgrammeStatsTests(JimpitanTestCase):
+    def test_it_counts_funds_households_and_nights_without_any_money_or_name(self) -> None:
+        shift = self.open_shift()
+        self.record(shift, self.house1)
+        services.household_move_out(household=self.house3, moved_out_on=NIGHT, actor=self.treasurer)
+        stats = selectors.programme_stats(region=self.region)
+        self.assertEqual(stats, selectors.ProgrammeStats(active_funds=2, active_households=2, collection_nights=1))
+        self.assertEqual(set(vars(stats)), {"active_funds", "active_households", "collection_nights"})
+        Fund.objects.filter(pk=self.fund_rt2.pk).update(is_active=False)
+        self.assertEqual(selectors.programme_stats(region=self.region).active_funds, 1)
+        self.assertEqual(selectors.programme_stats(region=self.other_region), selectors.ProgrammeStats(0, 0, 0))

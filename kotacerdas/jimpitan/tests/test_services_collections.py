@@ -1,0 +1,215 @@
+"""The night: tonight's group opens the shift, records each house once, during the watch only, idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import time_machine
+from django.db import IntegrityError, transaction
+
+from kotacerdas.audit.actions import AuditAction
+from kotacerdas.audit.models import AuditEntry
+from kotacerdas.core.errors import Conflict, NotAllowed
+from kotacerdas.jimpitan import services
+from kotacerdas.jimpitan.models import Collection, Method, Payment, Shift
+from kotacerdas.jimpitan.services import JimpitanError
+from kotacerdas.jimpitan.tests.factories import (
+    AFTER_MIDNIGHT,
+    DAYTIME,
+    MORNING,
+    NIGHT,
+    WATCH,
+    JimpitanTestCase,
+    actions_of,
+    terms,
+)
+
+
+class ShiftOpenTests(JimpitanTestCase):
+    def test_it_opens_tonights_shift_for_tonights_group(self) -> None:
+        shift = self.open_shift()
+        self.assertEqual(
+            (shift.night, shift.group, shift.opened_by, shift.status), (NIGHT, self.thursday, self.ronda, "open")
+        )
+        self.assertEqual(actions_of(shift), [AuditAction.JIMPITAN_SHIFT_OPENED])
+
+    def test_it_gives_the_same_shift_when_opened_twice(self) -> None:
+        first = self.open_shift()
+        second = self.open_shift(actor=self.treasurer)
+        self.assertEqual(first.pk, second.pk)
+        self.assertEqual(Shift.objects.filter(fund=self.fund).count(), 1)
+        self.assertEqual(actions_of(first), [AuditAction.JIMPITAN_SHIFT_OPENED])
+
+    def test_it_opens_after_midnight_for_the_night_before(self) -> None:
+        with time_machine.travel(AFTER_MIDNIGHT, tick=False):
+            self.assertEqual(self.open_shift().night, NIGHT)
+
+    def test_it_refuses_outside_the_watch(self) -> None:
+        for moment in (DAYTIME, MORNING):
+            with self.subTest(moment=moment), time_machine.travel(moment, tick=False):
+                self.assertRefused(JimpitanError, services.OUTSIDE_WATCH, self.open_shift)
+        self.assertFalse(Shift.objects.exists())
+
+    def test_it_refuses_a_ronda_member_who_is_not_on_tonights_roster(self) -> None:
+        self.assertRefused(NotAllowed, services.NOT_ON_DUTY, lambda: self.open_shift(actor=self.ronda_off))
+
+    def test_it_lets_the_treasurer_open_on_any_night(self) -> None:
+        self.assertEqual(self.open_shift(actor=self.treasurer).opened_by, self.treasurer)
+
+    def test_it_lets_anyone_of_the_rt_collect_on_a_night_without_a_group(self) -> None:
+        with time_machine.travel(WATCH + dt.timedelta(days=1), tick=False):  # Friday: no group
+            self.assertIsNone(self.open_shift(actor=self.ronda_off).group)
+
+    def test_it_refuses_other_rts_and_other_regions(self) -> None:
+        for actor in (self.treasurer_rt2, self.outsider, self.planner):
+            with self.subTest(actor=actor.username):
+                self.assertRefused(NotAllowed, services.NOT_PERMITTED, lambda a=actor: self.open_shift(actor=a))
+
+
+class CollectionRecordTests(JimpitanTestCase):
+    def test_it_records_the_nightly_amount_in_cash(self) -> None:
+        shift = self.open_shift()
+        result = self.record(shift, self.house1)
+        collection = result.collection
+        self.assertFalse(result.repeat)
+        self.assertEqual((collection.night, collection.amount, collection.method), (NIGHT, 500, Method.CASH))
+        self.assertEqual((collection.collected_by, collection.collected_at), (self.ronda, WATCH))
+        [entry] = AuditEntry.objects.filter(action=AuditAction.JIMPITAN_COLLECTION_RECORDED)
+        self.assertEqual(entry.after, {"house": "1", "night": "2027-03-04", "method": "cash", "amount": 500})
+
+    def test_it_records_another_cash_amount_when_given(self) -> None:
+        self.assertEqual(self.record(self.open_shift(), self.house1, amount=1000).collection.amount, 1000)
+
+    def test_it_returns_the_original_when_the_same_key_comes_again(self) -> None:
+        shift, key = self.open_shift(), uuid.uuid4()
+        first = self.record(shift, self.house1, key=key)
+        again = self.record(shift, self.house1, key=key, amount=2000)
+        self.assertTrue(again.repeat)
+        self.assertEqual((again.collection.pk, again.collection.amount), (first.collection.pk, 500))
+        self.assertEqual(Collection.objects.count(), 1)
+        self.assertEqual(AuditEntry.objects.filter(action=AuditAction.JIMPITAN_COLLECTION_RECORDED).count(), 1)
+
+    def test_it_returns_the_original_to_a_retry_even_after_the_shift_closed(self) -> None:
+        shift, key = self.open_shift(), uuid.uuid4()
+        first = self.record(shift, self.house1, key=key)
+        services.shift_close(shift=shift, counted_total=500, actor=self.ronda)
+        self.assertEqual(self.record(shift, self.house1, key=key).collection.pk, first.collection.pk)
+
+    def test_it_refuses_a_second_record_of_a_house_on_the_same_night(self) -> None:
+        shift = self.open_shift()
+        self.record(shift, self.house1)
+        self.assertRefused(
+            Conflict, services.ALREADY_COLLECTED, lambda: self.record(shift, self.house1, actor=self.treasurer)
+        )
+        self.assertEqual(Collection.objects.count(), 1)
+
+    def test_it_refuses_a_key_used_for_another_house(self) -> None:
+        shift, key = self.open_shift(), uuid.uuid4()
+        self.record(shift, self.house1, key=key)
+        self.assertRefused(Conflict, services.KEY_REUSED, lambda: self.record(shift, self.house2, key=key))
+
+    def test_the_database_holds_one_collection_per_house_per_night(self) -> None:
+        shift = self.open_shift()
+        first = self.record(shift, self.house1).collection
+        duplicate = Collection(
+            region=self.region, fund=self.fund, shift=shift, household=self.house1, night=NIGHT, method="cash",
+            amount=500, collected_by=self.ronda, collected_at=WATCH, idempotency_key=uuid.uuid4(),
+        )  # fmt: skip
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            duplicate.save()
+        self.assertEqual(list(Collection.objects.all()), [first])
+
+    def test_it_records_after_midnight_for_the_night_before(self) -> None:
+        shift = self.open_shift()
+        with time_machine.travel(AFTER_MIDNIGHT, tick=False):
+            self.assertEqual(self.record(shift, self.house1).collection.night, NIGHT)
+
+    def test_it_refuses_a_record_outside_the_watch(self) -> None:
+        shift = self.open_shift()
+        for moment in (MORNING, DAYTIME + dt.timedelta(days=1)):
+            with self.subTest(moment=moment), time_machine.travel(moment, tick=False):
+                self.assertRefused(JimpitanError, services.OUTSIDE_WATCH, lambda: self.record(shift, self.house1))
+        self.assertFalse(Collection.objects.exists())
+
+    def test_it_accepts_a_record_queued_offline_during_the_watch_and_sent_in_the_morning(self) -> None:
+        shift = self.open_shift()
+        queued_at = AFTER_MIDNIGHT
+        with time_machine.travel(MORNING, tick=False):
+            collection = self.record(shift, self.house1, recorded_at=queued_at).collection
+        self.assertEqual(collection.collected_at, queued_at)
+
+    def test_it_refuses_an_offline_time_outside_the_watch(self) -> None:
+        shift = self.open_shift()
+        before = dt.datetime(2027, 3, 4, 14, 0, tzinfo=dt.UTC)  # 21:00 WIB
+        self.assertRefused(
+            JimpitanError, services.OUTSIDE_WATCH, lambda: self.record(shift, self.house1, recorded_at=before)
+        )
+
+    def test_it_never_takes_a_phone_time_later_than_the_servers(self) -> None:
+        shift = self.open_shift()
+        late = WATCH + dt.timedelta(hours=1)
+        self.assertEqual(self.record(shift, self.house1, recorded_at=late).collection.collected_at, WATCH)
+
+    def test_it_refuses_a_ronda_member_who_is_not_on_duty(self) -> None:
+        shift = self.open_shift()
+        self.assertRefused(
+            NotAllowed, services.NOT_ON_DUTY, lambda: self.record(shift, self.house1, actor=self.ronda_off)
+        )
+
+    def test_it_refuses_another_rts_treasurer(self) -> None:
+        shift = self.open_shift()
+        self.assertRefused(
+            NotAllowed, services.NOT_PERMITTED, lambda: self.record(shift, self.house1, actor=self.treasurer_rt2)
+        )
+
+    def test_it_refuses_a_house_of_another_fund(self) -> None:
+        neighbour = self.house("5", "Tetangga", fund=self.fund_rt2)
+        shift = self.open_shift()
+        self.assertRefused(JimpitanError, services.OTHER_FUND, lambda: self.record(shift, neighbour))
+
+    def test_it_refuses_a_house_that_moved_out(self) -> None:
+        services.household_move_out(household=self.house1, moved_out_on=NIGHT, actor=self.treasurer)
+        shift = self.open_shift()
+        self.assertRefused(Conflict, services.HOUSEHOLD_MOVED_OUT, lambda: self.record(shift, self.fresh(self.house1)))
+
+    def test_it_refuses_a_closed_shift(self) -> None:
+        shift = self.open_shift()
+        services.shift_close(shift=shift, counted_total=0, actor=self.ronda)
+        self.assertRefused(Conflict, services.SHIFT_CLOSED, lambda: self.record(shift, self.house1))
+
+    def test_it_refuses_an_amount_outside_the_range(self) -> None:
+        shift = self.open_shift()
+        for amount in (0, -500, 100_000_001):
+            with self.subTest(amount=amount):
+                error = self.assertRefused(
+                    JimpitanError, services.AMOUNT_RANGE, lambda a=amount: self.record(shift, self.house1, amount=a)
+                )
+                self.assertEqual(error.field, "amount")
+
+    def test_it_refuses_a_prepaid_debit_in_a_cash_fund(self) -> None:
+        shift = self.open_shift()
+        self.assertRefused(JimpitanError, services.CASH_ONLY, lambda: self.record(shift, self.house1, method="prepaid"))
+
+
+class PrepaidCollectionTests(JimpitanTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        services.fund_update(fund=self.fund, terms=terms(payment=Payment.PREPAID), actor=self.treasurer)
+        self.fund.refresh_from_db()
+
+    def top_up(self, amount: int) -> None:
+        services.topup_record(household=self.house1, amount=amount, idempotency_key=uuid.uuid4(), actor=self.treasurer)
+
+    def test_it_debits_the_nightly_amount_from_the_balance(self) -> None:
+        self.top_up(15_000)
+        collection = self.record(self.open_shift(), self.house1).collection
+        self.assertEqual((collection.method, collection.amount), (Method.PREPAID, 500))
+        self.assertEqual(services.selectors.prepaid_balance(household=self.house1), 14_500)
+
+    def test_it_refuses_a_debit_beyond_the_balance_and_takes_cash_instead(self) -> None:
+        self.top_up(300)
+        shift = self.open_shift()
+        self.assertRefused(JimpitanError, services.BALANCE_TOO_LOW, lambda: self.record(shift, self.house1))
+        self.assertEqual(self.record(shift, self.house1, method="cash").collection.method, Method.CASH)
+        self.assertEqual(services.selectors.prepaid_balance(household=self.house1), 300)

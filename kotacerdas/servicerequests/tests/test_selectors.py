@@ -1,0 +1,209 @@
+"""Reads: the catalogue, who may see a request, the work queues and the monthly responsiveness ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from kotacerdas.servicerequests import selectors, services
+from kotacerdas.servicerequests.models import Service, ServiceRequest
+from kotacerdas.servicerequests.tests.factories import NOW, WIB, ServiceRequestTestCase
+
+NOVEMBER = dt.date(2026, 11, 1)
+MONDAY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
+
+
+class CatalogueTests(ServiceRequestTestCase):
+    def test_it_lists_the_active_services_of_the_region_by_group_and_name(self) -> None:
+        services.service_save(region=self.region, agency=self.diskominfo, actor=self.officer, code="A-1", name="Aduan")
+        off = services.service_save(
+            region=self.region, agency=self.diskominfo, actor=self.officer, code="B-1", name="B"
+        )
+        Service.objects.filter(pk=off.pk).update(is_active=False)
+        self.assertEqual([s.code for s in selectors.catalogue(region=self.region)], ["A-1", "JALAN-01", "PJU-01"])
+        self.assertEqual(list(selectors.catalogue(region=self.other_region)), [])
+
+    def test_it_finds_a_service_by_code_or_404(self) -> None:
+        self.assertEqual(selectors.get_service(region=self.region, code="PJU-01"), self.lamp)
+        for region, code in ((self.region, "TIDAK-ADA"), (self.other_region, "PJU-01")):
+            with self.subTest(region=region.slug, code=code), self.assertRaises(Http404):
+                selectors.get_service(region=region, code=code)
+
+    def test_it_finds_an_inactive_service_only_for_management(self) -> None:
+        Service.objects.filter(pk=self.lamp.pk).update(is_active=False)
+        with self.assertRaises(Http404):
+            selectors.get_service(region=self.region, code="PJU-01")
+        self.assertEqual(selectors.get_service(region=self.region, code="PJU-01", active_only=False), self.lamp)
+
+
+class GetRequestTests(ServiceRequestTestCase):
+    def test_it_shows_a_public_request_to_anyone(self) -> None:
+        request = self.submit()
+        for user in (AnonymousUser(), self.outsider, self.planner, self.citizen):
+            with self.subTest(user=str(user)):
+                self.assertEqual(selectors.get_request(region=self.region, pk=request.pk, user=user), request)
+
+    def test_it_shows_a_secret_request_to_its_citizen_and_the_staff_handling_it(self) -> None:
+        request = self.submit(is_secret=True)
+        for user in (self.citizen, self.officer, self.operator, self.head):
+            with self.subTest(user=user.username):
+                self.assertEqual(selectors.get_request(region=self.region, pk=request.pk, user=user), request)
+
+    def test_it_hides_a_secret_request_from_everyone_else(self) -> None:
+        request = self.submit(is_secret=True)
+        other_citizen = self.register()
+        users = (AnonymousUser(), other_citizen, self.planner, self.leader, self.inspector, self.outsider)
+        for user in users:
+            with self.subTest(user=str(user)), self.assertRaises(Http404):
+                selectors.get_request(region=self.region, pk=request.pk, user=user)
+
+    def test_it_follows_a_secret_request_to_its_new_agency(self) -> None:
+        request = self.submit(is_secret=True)
+        services.request_reroute(request=request, agency=self.bappeda, reason="Tata ruang.", actor=self.officer)
+        self.assertEqual(selectors.get_request(region=self.region, pk=request.pk, user=self.planner), request)
+        with self.assertRaises(Http404):
+            selectors.get_request(region=self.region, pk=request.pk, user=self.operator)
+
+    def test_it_finds_nothing_through_another_region(self) -> None:
+        request = self.submit()
+        with self.assertRaises(Http404):
+            selectors.get_request(region=self.other_region, pk=request.pk, user=self.officer)
+
+    def test_it_shows_internal_notes_to_staff_only(self) -> None:
+        request = self.submit()
+        services.request_reroute(request=request, agency=self.bappeda, reason="Catatan dalam.", actor=self.officer)
+        self.assertEqual(len(selectors.public_updates(request=request, staff=True)), 2)
+        self.assertEqual([u.note for u in selectors.public_updates(request=request, staff=False)], [""])
+
+
+class WorkQueuesTests(ServiceRequestTestCase):
+    def titles(self, user: object) -> list[str]:
+        return [q.title for q in selectors.work_queues(region=self.region, user=user)]
+
+    def test_it_gives_the_coordinator_the_requests_to_verify_oldest_first(self) -> None:
+        first = self.submit()
+        with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+            second = self.advance(self.submit(), "postpone", note="Menunggu.")
+            self.advance(self.submit(), "verify")
+        queues = selectors.work_queues(region=self.region, user=self.officer)
+        self.assertEqual(queues[0].title, "coordinator")
+        self.assertEqual(queues[0].requests, [first, second])
+
+    def test_it_gives_each_agency_its_dispatched_open_requests_soonest_due_first(self) -> None:
+        lamp = self.advance(self.submit(), "verify")
+        road = self.advance(self.submit(service=self.road, attributes={"lubang": "besar"}), "verify", "investigate")
+        self.advance(self.submit(), "verify", "fix")
+        self.submit()
+        queues = selectors.work_queues(region=self.region, user=self.operator)
+        self.assertEqual([q.title for q in queues], [str(self.public_works)])
+        self.assertEqual(queues[0].requests, [lamp, road])
+
+    def test_it_marks_the_late_ones(self) -> None:
+        request = self.advance(self.submit(), "verify")
+        with time_machine.travel(NOW + dt.timedelta(hours=3), tick=False):
+            [queue] = selectors.work_queues(region=self.region, user=self.operator)
+        self.assertEqual([r.is_late for r in queue.requests], [True])  # type: ignore[attr-defined]
+        self.assertEqual(request, queue.requests[0])
+
+    def test_it_gives_the_officer_both_queues_and_readers_none(self) -> None:
+        self.assertEqual(self.titles(self.officer), ["coordinator", str(self.diskominfo)])
+        self.assertEqual(self.titles(self.planner), [str(self.bappeda)])
+        for user in (self.leader, self.inspector, self.citizen, self.outsider):
+            with self.subTest(user=user.username):
+                self.assertEqual(self.titles(user), [])
+
+    def test_it_keeps_postponed_requests_out_of_the_agency_queue(self) -> None:
+        self.advance(self.submit(), "postpone", note="Menunggu data.")
+        [queue] = selectors.work_queues(region=self.region, user=self.operator)
+        self.assertEqual(queue.requests, [])
+
+
+class RankingTests(ServiceRequestTestCase):
+    """A worked example for November 2026 (times in WIB)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.spatial = services.service_save(
+            region=cls.region,
+            agency=cls.bappeda,
+            actor=cls.officer,
+            code="TATA-01",
+            name="Tata ruang",
+            response_minutes=60,
+        )
+        cls.info = services.service_save(
+            region=cls.region, agency=cls.diskominfo, actor=cls.officer, code="INFO-01", name="Informasi"
+        )
+
+    def answered(self, service: Service, minutes: int | None, start: dt.datetime = MONDAY) -> ServiceRequest:
+        """Sent at `start`, dispatched 5 minutes later, first answered by the agency after `minutes`."""
+        with time_machine.travel(start, tick=False):
+            request = self.submit(service=service)
+        with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
+            self.advance(request, "verify")
+        if minutes is not None:
+            with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+                self.advance(request, "investigate")
+        return request
+
+    def example(self) -> None:
+        # Public works, answer due within 120 minutes: 3 of 4 on time, median (60 + 90) / 2. The first was
+        # sent at 06:00 WIB on 1 November, still 31 October in UTC.
+        self.answered(self.lamp, 30, start=dt.datetime(2026, 11, 1, 6, 0, tzinfo=WIB))
+        for minutes in (60, 90, 240):
+            self.answered(self.lamp, minutes)
+        for minutes in (10, 20):  # Bappeda, due within 60: both on time
+            self.answered(self.spatial, minutes)
+        self.answered(self.info, None)  # Diskominfo never answered
+        # Not counted: late October; 00:00 WIB on 1 December (still November in UTC); unverified; archived.
+        self.answered(self.lamp, 500, start=dt.datetime(2026, 10, 31, 23, 30, tzinfo=WIB))
+        self.answered(self.lamp, 500, start=dt.datetime(2026, 12, 1, 0, 0, tzinfo=WIB))
+        with time_machine.travel(MONDAY, tick=False):
+            self.submit()
+            self.advance(self.submit(), "archive", note="Ganda.")
+
+    def test_it_scores_each_agency_for_the_month(self) -> None:
+        self.example()
+        ranking = selectors.ranking(region=self.region, month=NOVEMBER)
+        rows = [(s.agency, s.received, s.responded, s.on_time, s.median_minutes) for s in ranking.rows]
+        self.assertEqual(
+            rows,
+            [
+                (self.bappeda, 2, 2, 2, 15.0),
+                (self.public_works, 4, 4, 3, 75.0),
+                (self.diskominfo, 1, 0, 0, None),
+            ],
+        )
+        self.assertEqual([s.on_time_share for s in ranking.rows], [100.0, 75.0, 0.0])
+        self.assertEqual([s.agency for s in ranking.most], [self.bappeda, self.public_works, self.diskominfo])
+        self.assertEqual([s.agency for s in ranking.least], [self.diskominfo, self.public_works, self.bappeda])
+
+    def test_it_cuts_the_top_and_bottom_lists(self) -> None:
+        self.example()
+        ranking = selectors.ranking(region=self.region, month=NOVEMBER, size=1)
+        self.assertEqual([s.agency for s in ranking.most], [self.bappeda])
+        self.assertEqual([s.agency for s in ranking.least], [self.diskominfo])
+        self.assertEqual(len(ranking.rows), 3)
+
+    def test_it_counts_the_month_in_the_regions_time_zone(self) -> None:
+        self.example()
+        october = selectors.ranking(region=self.region, month=dt.date(2026, 10, 1))
+        december = selectors.ranking(region=self.region, month=dt.date(2026, 12, 1))
+        self.assertEqual([(s.agency, s.received) for s in october.rows], [(self.public_works, 1)])
+        self.assertEqual([(s.agency, s.received) for s in december.rows], [(self.public_works, 1)])
+
+    def test_it_is_empty_for_a_quiet_month_or_another_region(self) -> None:
+        self.example()
+        self.assertEqual(selectors.ranking(region=self.region, month=dt.date(2026, 9, 1)).rows, [])
+        self.assertEqual(selectors.ranking(region=self.other_region, month=NOVEMBER).rows, [])
+
+    def test_it_gives_month_bounds_in_local_time_across_the_year_end(self) -> None:
+        start, end = selectors.month_bounds(dt.date(2026, 12, 1), "Asia/Jakarta")
+        self.assertEqual(
+            (start.isoformat(), end.isoformat()), ("2026-12-01T00:00:00+07:00", "2027-01-01T00:00:00+07:00")
+        )
+        self.assertEqual(start.astimezone(dt.UTC), dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC))
