@@ -481,10 +481,10 @@ def collection_record(
     recorded_at: dt.datetime | None = None,
 ) -> Recorded:
     """Record one house for the shift's night, once per house per night; the same key again returns the original."""
+    _require(actor, COLLECT, shift.fund)  # before the replay: a key tells nothing to someone without the right
     original = _replayed(idempotency_key, household)
     if original is not None:
         return Recorded(collection=original, repeat=True)
-    _require(actor, COLLECT, shift.fund)
     shift = _lock_open(shift)
     _check_on_duty(actor, shift.fund, shift.group)
     moment = _collection_moment(shift, recorded_at)
@@ -632,10 +632,10 @@ def _on_day(fund: Fund, day: dt.date | None) -> dt.date:
 def topup_record(*, household: Household, amount: int, idempotency_key: uuid.UUID, actor: User) -> LedgerEntry:
     """A household hands the fund keeper money for its prepaid balance: cash into the fund."""
     fund = household.fund
+    _require(actor, MANAGE, fund)
     original = _replayed_entry(fund, idempotency_key)
     if original is not None:
         return original
-    _require(actor, MANAGE, fund)
     if not fund.is_prepaid:
         raise JimpitanError(_(PREPAID_ONLY))
     if not household.is_active:
@@ -658,10 +658,10 @@ def income_record(
     booked_on: dt.date | None = None,
 ) -> LedgerEntry:
     """A donation, or the balance carried over from the paper cash book."""
+    _require(actor, MANAGE, fund)
     original = _replayed_entry(fund, idempotency_key)
     if original is not None:
         return original
-    _require(actor, MANAGE, fund)
     if kind not in (EntryKind.DONATION, EntryKind.CARRIED_OVER):
         raise JimpitanError(_(INCOME_KIND_INVALID), field="kind")
     _check_amount(amount)
@@ -683,10 +683,10 @@ def expense_record(
     spent_on: dt.date | None = None,
 ) -> LedgerEntry:
     """The treasurer pays from the fund: the purpose and a photo of the receipt go with it."""
+    _require(actor, MANAGE, fund)
     original = _replayed_entry(fund, idempotency_key)
     if original is not None:
         return original
-    _require(actor, MANAGE, fund)
     if not purpose.strip():
         raise JimpitanError(_(PURPOSE_REQUIRED), field="description")
     if not receipt:
@@ -733,10 +733,10 @@ def _check_reversal_covered(entry: LedgerEntry) -> None:
 def entry_reverse(*, entry: LedgerEntry, reason: str, idempotency_key: uuid.UUID, actor: User) -> LedgerEntry:
     """Correct an entry by booking its mirror image; the original stays as it was."""
     fund = entry.fund
+    _require(actor, MANAGE, fund)
     original = _replayed_entry(fund, idempotency_key)
     if original is not None:
         return original
-    _require(actor, MANAGE, fund)
     _check_reversible(entry, reason)
     _check_reversal_covered(entry)
     links: dict[str, Any] = {"household": entry.household, "arrear": entry.arrear, "shift": entry.shift}
@@ -812,10 +812,10 @@ def arrears_assess(*, fund: Fund, month: dt.date, actor: User) -> list[Arrear]:
 def arrear_settle(*, arrear: Arrear, idempotency_key: uuid.UUID, actor: User) -> LedgerEntry:
     """The household pays its arrear at the monthly meeting: an income entry linked to the arrear."""
     fund = arrear.fund
+    _require(actor, MANAGE, fund)
     original = _replayed_entry(fund, idempotency_key)
     if original is not None:
         return original
-    _require(actor, MANAGE, fund)
     Arrear.objects.select_for_update().filter(pk=arrear.pk).first()
     if selectors.arrear_is_settled(arrear=arrear):
         raise Conflict(_(ALREADY_SETTLED))

@@ -21,6 +21,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize, expect, sync_playwright
 
 from kotacerdas.accounts.models import User
@@ -91,7 +92,11 @@ def context(
     """A phone-sized browser with JavaScript on, its clock at the server's frozen instant."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    database = connections["default"]
     with sync_playwright() as playwright:
+        # Playwright's greenlet gets a fresh context, in which Django would open a second connection and leave
+        # it open (PostgreSQL then refuses to drop the test database): keep using the test's own connection.
+        connections["default"] = database
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT, locale="id-ID", timezone_id="Asia/Jakarta")
         context.clock.install(time=watch)

@@ -96,6 +96,15 @@ class CollectionRecordTests(JimpitanTestCase):
         services.shift_close(shift=shift, counted_total=500, actor=self.ronda)
         self.assertEqual(self.record(shift, self.house1, key=key).collection.pk, first.collection.pk)
 
+    def test_it_tells_a_replayed_key_nothing_to_someone_without_the_right(self) -> None:
+        shift, key = self.open_shift(), uuid.uuid4()
+        self.record(shift, self.house1, key=key)
+        self.assertRefused(
+            NotAllowed,
+            services.NOT_PERMITTED,
+            lambda: self.record(shift, self.house1, key=key, actor=self.treasurer_rt2),
+        )
+
     def test_it_refuses_a_second_record_of_a_house_on_the_same_night(self) -> None:
         shift = self.open_shift()
         self.record(shift, self.house1)
