@@ -42,11 +42,11 @@ def sees_all(user: Any, region: Region) -> bool:
 
 
 def proposals_visible_to(*, user: Any, region: Region) -> QuerySet[Proposal]:
-    """Own agency's proposals always; others' once submitted, for those who see all."""
+    """Own agency's proposals always; others' once submitted (or drafted by the viewer), for those who see all."""
     own = [a.pk for a in agencies_user_acts_for(user, region)]
     proposals = Proposal.objects.for_region(region)
     if sees_all(user, region):
-        return proposals.filter(Q(agency_id__in=own) | ~Q(status=ProposalStatus.DRAFT))
+        return proposals.filter(Q(agency_id__in=own) | ~Q(status=ProposalStatus.DRAFT) | Q(created_by_id=user.pk))
     return proposals.filter(agency_id__in=own)
 
 

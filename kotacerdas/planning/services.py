@@ -74,6 +74,13 @@ def _require(actor: User, perm: Perm, region: Region, agency: Agency | None = No
         raise NotAllowed(_(NOT_PERMITTED))
 
 
+def _require_drafter(actor: User, region: Region, agency: Agency) -> None:
+    """The agency drafts its own proposals; Bappeda, which assigns lead agencies, may draft one for an agency
+    (e.g. a programme replicated from another region) that the agency then completes and submits."""
+    if not (has_perm(actor, Perm.PROPOSAL_EDIT, region, agency) or has_perm(actor, Perm.PROPOSAL_DECIDE, region)):
+        raise NotAllowed(_(NOT_PERMITTED))
+
+
 def _validated(obj: Any) -> Any:
     """full_clean() with Django's errors turned into the room's error."""
     try:
@@ -252,9 +259,9 @@ def _check_proposal_data(region: Region, data: ProposalData) -> None:
 
 @transaction.atomic
 def proposal_create(*, planning_round: PlanningRound, agency: Agency, data: ProposalData, actor: User) -> Proposal:
-    """Draft a proposal of the agency in an open round."""
+    """Draft a proposal of the agency in an open round: by the agency itself, or by Bappeda on its behalf."""
     region = planning_round.region
-    _require(actor, Perm.PROPOSAL_EDIT, region, agency)
+    _require_drafter(actor, region, agency)
     if planning_round.status != RoundStatus.OPEN:
         raise PlanningError(_(ROUND_CLOSED))
     _check_proposal_data(region, data)

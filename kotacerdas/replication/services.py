@@ -30,8 +30,8 @@ from kotacerdas.audit import services as audit
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
 from kotacerdas.framework.models import Dimension, Element
-from kotacerdas.planning.models import PlanningRound, Programme, ProgrammeStatus, Proposal, RoundStatus
-from kotacerdas.planning.services import ProposalData
+from kotacerdas.planning.models import PlanningRound, Programme, ProgrammeStatus, Proposal
+from kotacerdas.planning.services import PlanningError, ProposalData, proposal_create
 from kotacerdas.regions.models import Region
 from kotacerdas.replication import template as tpl
 from kotacerdas.replication.models import (
@@ -390,27 +390,11 @@ def _proposal_data(region: Region, programme: tpl.ProgrammeEntry) -> ProposalDat
 
 
 def _draft_for_agency(planning_round: PlanningRound, agency: Agency, data: ProposalData, actor: User) -> Proposal:
-    """A draft proposal of the mapped lead agency, drafted by Bappeda.
-
-    This mirrors planning.services.proposal_create (open round, elements of the dimension and region,
-    full_clean, the same audit entry) without its agency-scoped PROPOSAL_EDIT check: that check lets only an
-    agency's own staff draft its proposals, while an import is Bappeda deciding which agency leads (DOMAIN §1).
-    Once planning lets Bappeda draft for an agency, this becomes a call to proposal_create.
-    """
-    region = planning_round.region
-    if planning_round.status != RoundStatus.OPEN:
-        raise ReplicationError(_(NO_OPEN_ROUND))
-    proposal = Proposal(region=region, round=planning_round, agency=agency, created_by=actor, **data.scalars())
+    """A draft proposal of the mapped lead agency, drafted by Bappeda through the planning room's own service."""
     try:
-        proposal.full_clean()
-    except ValidationError as error:
-        fill = {"programme": data.title, "problem": "; ".join(error.messages)}
-        raise ReplicationError(_(PROPOSAL_INVALID) % fill) from error
-    proposal.save()
-    proposal.elements.set(data.elements)
-    after = {"title": data.title, "imported": True}
-    audit.record(actor=actor, action=AuditAction.PROPOSAL_CREATED, target=proposal, region=region, after=after)
-    return proposal
+        return proposal_create(planning_round=planning_round, agency=agency, data=data, actor=actor)
+    except PlanningError as error:
+        raise ReplicationError(_(PROPOSAL_INVALID) % {"programme": data.title, "problem": error.message}) from error
 
 
 @transaction.atomic

@@ -118,8 +118,15 @@ class ProposalCreateTests(PlanningTestCase):
         self.assertEqual(by_head.agency, self.public_works)
         self.assertEqual(by_planner.agency, self.bappeda)
 
+    def test_it_lets_bappeda_draft_for_the_agency_it_means_to_lead(self) -> None:
+        proposal = self.create(actor=self.planner)
+        self.assertEqual((proposal.agency, proposal.created_by), (self.public_works, self.planner))
+        self.assertEqual(proposal.status, ProposalStatus.DRAFT)
+        submitted = services.proposal_submit(proposal=proposal, actor=self.operator)
+        self.assertEqual(submitted.status, ProposalStatus.SUBMITTED)
+
     def test_it_refuses_a_member_of_another_agency(self) -> None:
-        for actor in (self.health_operator, self.officer, self.planner):
+        for actor in (self.health_operator, self.officer):
             with self.subTest(actor=actor.username):
                 self.assertRefused(NotAllowed, services.NOT_PERMITTED, lambda a=actor: self.create(actor=a))
         self.assertNothingDrafted()

@@ -12,6 +12,7 @@ from kotacerdas.core.testing import RegionTestCase, make_agency
 from kotacerdas.framework.models import Dimension, Element
 from kotacerdas.planning import services
 from kotacerdas.planning.models import Programme, Proposal, ProposalStatus
+from kotacerdas.planning.tests.factories import proposal_data
 
 
 class PlanningViewTestCase(RegionTestCase):
@@ -160,6 +161,13 @@ class ProposalFlowViewTests(PlanningViewTestCase):
         proposal = self.draft()
         self.client.force_login(self.planner)
         self.assertEqual(self.client.get(self.url("proposal", proposal_id=proposal.pk)).status_code, 404)
+
+    def test_it_shows_bappeda_the_draft_it_made_for_an_agency(self) -> None:
+        drafted = services.proposal_create(
+            planning_round=self.round, agency=self.public_works, data=proposal_data(), actor=self.planner
+        )
+        self.client.force_login(self.planner)
+        self.assertEqual(self.client.get(self.url("proposal", proposal_id=drafted.pk)).status_code, 200)
 
 
 class RoundViewTests(PlanningViewTestCase):
