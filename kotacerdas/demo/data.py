@@ -151,7 +151,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ),
     ("inspektorat.yogyakarta", "Auditor Inspektorat Yogyakarta", "inspector", "yogyakarta", "inspektorat", ""),
     ("walikota.yogyakarta", "Pimpinan Kota Yogyakarta", "leadership", "yogyakarta", "", ""),
-    ("operator-dpupkp.yogyakarta", "Operator DPUPKP", "agency_operator", "yogyakarta", "dpupkp", ""),
+    ("dpupkp.yogyakarta", "Operator DPUPKP", "agency_operator", "yogyakarta", "dpupkp", ""),
     ("kepala-dpupkp.yogyakarta", "Kepala DPUPKP", "agency_head", "yogyakarta", "dpupkp", ""),
     (
         "operator-dinsos.yogyakarta",
@@ -174,7 +174,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ("operator-pju.yogyakarta", "Operator UPT PJU", "agency_operator", "yogyakarta", "upt-pju", ""),
     ("operator-dlh.yogyakarta", "Operator Dinas Lingkungan Hidup", "agency_operator", "yogyakarta", "dlh", ""),
     ("warga.yogyakarta", "Warga Yogyakarta", "citizen", "yogyakarta", "", ""),
-    ("bendahara-rt.yogyakarta", "Bendahara RT 01 Patangpuluhan", "rt_treasurer", "yogyakarta", "", "RW 01/RT 01"),
+    ("bendahara.yogyakarta", "Bendahara RT 01 Patangpuluhan", "rt_treasurer", "yogyakarta", "", "RW 01/RT 01"),
     ("ronda.yogyakarta", "Anggota Ronda RT 01 Patangpuluhan", "ronda_member", "yogyakarta", "", "RW 01/RT 01"),
     ("asesor.yogyakarta", "Asesor Evaluasi Smart City", "assessor", "yogyakarta", "", ""),
     ("bappeda.musirawas", "Perencana Bappeda Musi Rawas", "bappeda_planner", "musirawas", "bappeda", ""),

@@ -17,7 +17,7 @@ from kotacerdas.jimpitan.services import FundTerms
 from kotacerdas.regions.models import Area, AreaLevel, Region
 
 FUND_NAME = "Jimpitan RT 01 RW 01 Patangpuluhan"
-TREASURER = "bendahara-rt.yogyakarta"
+TREASURER = "bendahara.yogyakarta"
 RONDA_MEMBER = "ronda.yogyakarta"
 # (house number, head of household) — illustrative residents.
 HOUSEHOLDS = [

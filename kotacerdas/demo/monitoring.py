@@ -39,7 +39,7 @@ def _period(region: Region, planner: User, label: str, start: dt.date, end: dt.d
 
 
 def _m3k(programme: Programme, periods: dict[str, Period], planner: User) -> None:
-    operator = User.objects.get(username="operator-dpupkp.yogyakarta")
+    operator = User.objects.get(username="dpupkp.yogyakarta")
     slum = services.indicator_create(
         programme=programme,
         data=services.IndicatorData(

@@ -17,7 +17,7 @@ from kotacerdas.regions.models import Area, Region
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import Open311Client, Service, ServiceRequest
 
-OPEN311_DEMO_KEY = "kc-open311-demo-yogyakarta"
+OPEN311_DEMO_KEY = "kotacerdas-demo-key"
 
 SERVICES: list[dict[str, Any]] = [
     {

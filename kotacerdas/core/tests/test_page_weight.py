@@ -36,7 +36,7 @@ ANONYMOUS_PAGES = [
 STAFF_PAGES = [
     ("/yogyakarta/", "bappeda.yogyakarta"),
     ("/yogyakarta/framework/coverage/", "bappeda.yogyakarta"),
-    ("/yogyakarta/agencies/dpupkp/capabilities/", "operator-dpupkp.yogyakarta"),
+    ("/yogyakarta/agencies/dpupkp/capabilities/", "dpupkp.yogyakarta"),
     ("/yogyakarta/audit/", "inspektorat.yogyakarta"),
 ]
 
