@@ -10,11 +10,12 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.framework.models import Dimension
+from kotacerdas.monitoring import evidence
 from kotacerdas.monitoring.models import Direction, EvaluationDimension, Indicator, Measure, Period
 from kotacerdas.monitoring.services import IndicatorData, ReportData
 from kotacerdas.planning.models import ProgrammeStatus
 
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = evidence.MAX_BYTES
 VALUE_LIMIT = Decimal("9999999999999999.99")
 
 
@@ -90,7 +91,7 @@ class ReportForm(forms.Form):
         label=_("Photo or document"),
         required=False,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "pdf"])],
-        help_text=_("JPG, PNG or PDF, at most 5 MB."),
+        help_text=_("A JPG or PNG photo or a PDF document, at most 5 MB. Only the region's staff can open it."),
     )
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
@@ -106,7 +107,7 @@ class ReportForm(forms.Form):
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")
         if upload and upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(_(evidence.TOO_LARGE))
         return upload
 
     def to_data(self) -> ReportData:

@@ -136,6 +136,8 @@ class ReportStatus(models.TextChoices):
 
 
 def report_upload_path(report: ProgressReport, filename: str) -> str:
+    """Where evidence is kept; the name is random (services.report_save) and files are served only by a view
+    that checks who asks (views.report_attachment), never straight from MEDIA_URL."""
     return f"reports/{report.region_id}/{report.programme_id}/{filename}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from kotacerdas.audit import services as audit
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
 from kotacerdas.framework.models import Dimension
+from kotacerdas.monitoring import evidence
 from kotacerdas.monitoring.models import (
     DEFAULT_STATUS_PERCENT,
     DEFAULT_WEIGHTS,
@@ -54,6 +56,8 @@ NOT_REPORTABLE = gettext_noop("Reports are made for programmes in implementation
 VALUE_REQUIRED = gettext_noop("Give a number for %(indicator)s.")
 TEXT_REQUIRED = gettext_noop("Describe the result for %(indicator)s.")
 PERCENT_RANGE = gettext_noop("A percentage lies between 0 and 100.")
+NEGATIVE = gettext_noop("A count or an amount cannot be negative.")
+WHOLE_RUPIAH = gettext_noop("Rupiah amounts are whole numbers, without cents.")
 INDICATOR_OF_OTHER_PROGRAMME = gettext_noop("This indicator belongs to another programme.")
 WEIGHTS_SUM = gettext_noop("The five weights must add up to 100.")
 EVALUATION_PUBLISHED = gettext_noop("This evaluation is published and can no longer change.")
@@ -105,7 +109,7 @@ class IndicatorData:
 def indicator_create(*, programme: Programme, data: IndicatorData, actor: User) -> Indicator:
     """Add an indicator to a programme (Bappeda or the lead agency)."""
     _require_programme_staff(actor, programme)
-    _check_value(data.measure, data.baseline_value, data.title, allow_empty=True)
+    _check_value(data.measure, data.baseline_value, data.title, allow_empty=True, field="baseline_value")
     order = Indicator.objects.filter(programme=programme).count()
     indicator = _validated(Indicator(region=programme.region, programme=programme, order=order, **vars(data)))
     indicator.save()
@@ -120,11 +124,18 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _check_value(measure: str, value: Decimal | None, label: str, *, allow_empty: bool) -> None:
-    if measure == Measure.PERCENTAGE and value is not None and not (0 <= value <= 100):
-        raise MonitoringError(_(PERCENT_RANGE), field="value")
-    if measure != Measure.QUALITATIVE and value is None and not allow_empty:
-        raise MonitoringError(_(VALUE_REQUIRED) % {"indicator": label}, field="value")
+def _check_value(measure: str, value: Decimal | None, label: str, *, allow_empty: bool, field: str = "value") -> None:
+    """A value fits its indicator's measure: a percentage 0–100, no negative count or amount, whole rupiah."""
+    if value is None:
+        if measure != Measure.QUALITATIVE and not allow_empty:
+            raise MonitoringError(_(VALUE_REQUIRED) % {"indicator": label}, field=field)
+        return
+    if measure == Measure.PERCENTAGE and not (0 <= value <= 100):
+        raise MonitoringError(_(PERCENT_RANGE), field=field)
+    if measure in (Measure.UNIT, Measure.NOMINAL) and value < 0:
+        raise MonitoringError(_(NEGATIVE), field=field)
+    if measure == Measure.NOMINAL and value != value.to_integral_value():
+        raise MonitoringError(_(WHOLE_RUPIAH), field=field)
 
 
 @transaction.atomic
@@ -168,7 +179,7 @@ def target_set(
     _require_programme_staff(actor, indicator.programme)
     if period.region_id != indicator.region_id:
         raise MonitoringError(_(WRONG_REGION), field="period")
-    _check_value(indicator.measure, target, indicator.title, allow_empty=indicator.is_qualitative)
+    _check_value(indicator.measure, target, indicator.title, allow_empty=indicator.is_qualitative, field="target")
     value, _created = IndicatorValue.objects.select_for_update().get_or_create(
         indicator=indicator, period=period, defaults={"region": indicator.region}
     )
@@ -214,7 +225,9 @@ def _check_report_values(programme: Programme, values: dict[int, tuple[Decimal |
         indicator = indicators[pk]
         if indicator.is_qualitative and number is None and not text.strip():
             raise MonitoringError(_(TEXT_REQUIRED) % {"indicator": indicator.title}, field=f"ind_{pk}")
-        _check_value(indicator.measure, number, indicator.title, allow_empty=indicator.is_qualitative)
+        _check_value(
+            indicator.measure, number, indicator.title, allow_empty=indicator.is_qualitative, field=f"ind_{pk}"
+        )
     return list(indicators.values())
 
 
@@ -232,13 +245,29 @@ def report_save(*, programme: Programme, period: Period, data: ReportData, actor
             region=programme.region, programme=programme, period=period, agency=programme.lead_agency, created_by=actor
         )
     report.narrative, report.progress_percent = data.narrative.strip(), data.progress_percent
-    if data.attachment is not None:
-        report.attachment = data.attachment
+    replaced = _attach(report, data.attachment)
     _validated(report).save()
     _save_values(report, data.values)
+    if replaced:
+        storage = report.attachment.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     after = {"period": period.label, "progress_percent": data.progress_percent, "values": _printable(data.values)}
     audit.record(actor=actor, action=AuditAction.REPORT_SAVED, target=report, region=programme.region, after=after)
     return report
+
+
+def _attach(report: ProgressReport, upload: UploadedFile | None) -> str:
+    """Put a checked photo or PDF on the report under an unguessable name; the name of the file it replaces."""
+    if upload is None:
+        return ""
+    try:
+        kind = evidence.inspect(upload, name=upload.name or "", size=upload.size or 0)
+    except evidence.NotEvidence as refusal:
+        raise MonitoringError(_(refusal.message), field="attachment") from refusal
+    replaced = report.attachment.name or ""
+    upload.name = f"{uuid.uuid4().hex}.{kind.extension}"
+    report.attachment = upload
+    return replaced
 
 
 def _save_values(report: ProgressReport, values: dict[int, tuple[Decimal | None, str]]) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/<pk:programme_id>/reports/<pk:period_id>/", views.report_edit, name="report_edit"),
     path("milestones/<pk:milestone_id>/reach/", views.milestone_reach, name="milestone_reach"),
     path("reports/<pk:report_id>/", views.report_detail, name="report"),
+    path("reports/<pk:report_id>/attachment/", views.report_attachment, name="report_attachment"),
     path("reports/<pk:report_id>/<slug:action>/", views.report_act, name="report_act"),
     path("periods/", views.period_list, name="periods"),
     path("periods/<pk:period_id>/lock/", views.period_lock, name="period_lock"),

@@ -17,8 +17,8 @@ from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.selectors import coverage_matrix
+from kotacerdas.monitoring import evidence, selectors, services
 from kotacerdas.monitoring import forms as mforms
-from kotacerdas.monitoring import selectors, services
 from kotacerdas.monitoring.models import (
     DEFAULT_STATUS_PERCENT,
     Evaluation,
@@ -212,8 +212,26 @@ def report_detail(request: RegionRequest, region: Region, report_id: int) -> Htt
         "report": report,
         "values": list(report.values.select_related("indicator")),
         "actions": REPORT.allowed_actions(obj=report, user=request.user),
+        "attachment_is_image": evidence.content_type_of(report.attachment.name or "").startswith("image/"),
     }
     return render(request, "monitoring/report_detail.html", context)
+
+
+@region_page(perm=VIEW)
+def report_attachment(request: RegionRequest, region: Region, report_id: int) -> HttpResponse:
+    """The report's photo or PDF, for those who may read the report; never public (see ReportAttachmentTests)."""
+    report = selectors.get_report(region=region, pk=report_id)
+    planning.get_programme(region=region, pk=report.programme_id, user=request.user)  # 404 when not visible
+    if not report.attachment:
+        raise Http404
+    content_type = evidence.content_type_of(report.attachment.name)
+    with report.attachment.open("rb") as stored:  # at most 5 MB
+        response = HttpResponse(stored.read(), content_type=content_type)
+    extension = report.attachment.name.rsplit(".", 1)[-1]
+    disposition = "inline" if content_type.startswith("image/") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="laporan-{report.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -13,6 +14,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.utils.translation import gettext
+from PIL import Image
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
@@ -68,8 +70,35 @@ def actions_of(target: models.Model) -> list[str]:
     return [entry.action for entry in audit_trail(target)]
 
 
+# A minimal, well-formed one-page PDF (header, catalogue, page, trailer, end-of-file marker).
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R/Size 4>>\n%%EOF\n"
+)
+
+
 def png_upload(name: str = "foto-lokasi.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, TINY_PNG, content_type="image/png")
+
+
+def _encoded(image: Image.Image, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def png_bytes(width: int = 4, height: int = 3) -> bytes:
+    """A real PNG of one colour (a large one compresses to a few kilobytes)."""
+    return _encoded(Image.new("RGB", (width, height), (30, 110, 80)), "PNG")
+
+
+def jpeg_bytes() -> bytes:
+    return _encoded(Image.new("RGB", (4, 3), (200, 120, 40)), "JPEG")
+
+
+def gif_bytes() -> bytes:
+    return _encoded(Image.new("P", (4, 3)), "GIF")
 
 
 @contextmanager

@@ -12,9 +12,11 @@ from kotacerdas.core.errors import NotAllowed
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import Direction, Indicator, IndicatorValue, Measure
 from kotacerdas.monitoring.services import (
+    NEGATIVE,
     NOT_PERMITTED,
     PERCENT_RANGE,
     VALUE_REQUIRED,
+    WHOLE_RUPIAH,
     WRONG_REGION,
     IndicatorData,
     MonitoringError,
@@ -95,8 +97,29 @@ class IndicatorCreateTests(MonitoringTestCase):
                     PERCENT_RANGE,
                     lambda value=value: self.create(measure=Measure.PERCENTAGE, baseline_value=Decimal(value)),
                 )
-                self.assertEqual(error.field, "value")
+                self.assertEqual(error.field, "baseline_value")
         self.assertEqual(self.river.indicators.count(), 3)
+
+    def test_it_refuses_a_negative_count_or_amount_as_baseline(self) -> None:
+        for measure in (Measure.UNIT, Measure.NOMINAL):
+            with self.subTest(measure=measure):
+                error = self.assertRefused(
+                    MonitoringError,
+                    NEGATIVE,
+                    lambda measure=measure: self.create(measure=measure, baseline_value=Decimal("-0.01")),
+                )
+                self.assertEqual(error.field, "baseline_value")
+        self.assertEqual(self.river.indicators.count(), 3)
+
+    def test_it_takes_rupiah_in_whole_numbers_only(self) -> None:
+        whole = self.create(title="Dana CSR", measure=Measure.NOMINAL, baseline_value=Decimal("250000000.00"))
+        self.assertEqual(whole.baseline_value, Decimal(250_000_000))
+        self.assertRefused(
+            MonitoringError,
+            WHOLE_RUPIAH,
+            lambda: self.create(measure=Measure.NOMINAL, baseline_value=Decimal("1500.50")),
+        )
+        self.assertEqual(self.river.indicators.count(), 4)
 
     def test_it_refuses_an_unknown_measure_or_a_baseline_year_out_of_range(self) -> None:
         self.assertRefused(MonitoringError, None, lambda: self.create(measure="stars"))
@@ -161,6 +184,15 @@ class TargetSetTests(MonitoringTestCase):
                 indicator=self.coverage, period=self.s2, target=Decimal(101), actor=self.planner
             ),
         )
+        self.assertFalse(IndicatorValue.objects.filter(period=self.s2).exists())
+
+    def test_it_refuses_a_negative_count_target(self) -> None:
+        error = self.assertRefused(
+            MonitoringError,
+            NEGATIVE,
+            lambda: services.target_set(indicator=self.houses, period=self.s2, target=Decimal(-5), actor=self.planner),
+        )
+        self.assertEqual(error.field, "target")
         self.assertFalse(IndicatorValue.objects.filter(period=self.s2).exists())
 
     def test_it_refuses_a_period_of_another_region(self) -> None:

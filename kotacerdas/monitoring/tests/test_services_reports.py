@@ -6,7 +6,9 @@ import datetime as dt
 import shutil
 import tempfile
 from decimal import Decimal
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils.translation import gettext
 
@@ -14,9 +16,11 @@ from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
 from kotacerdas.core.workflow import NOT_ALLOWED_FROM_STATE, REASON_REQUIRED
 from kotacerdas.monitoring import services
+from kotacerdas.monitoring.evidence import NOT_A_PDF, NOT_AN_IMAGE, TOO_MANY_PIXELS, UNKNOWN_KIND
 from kotacerdas.monitoring.models import IndicatorValue, Measure, ProgressReport, ReportStatus, ReportValue
 from kotacerdas.monitoring.services import (
     INDICATOR_OF_OTHER_PROGRAMME,
+    NEGATIVE,
     NOT_PERMITTED,
     NOT_REPORTABLE,
     PERCENT_RANGE,
@@ -27,7 +31,18 @@ from kotacerdas.monitoring.services import (
     WRONG_REGION,
     MonitoringError,
 )
-from kotacerdas.monitoring.tests.factories import NOW, MonitoringTestCase, actions_of, audit_trail, png_upload
+from kotacerdas.monitoring.tests.factories import (
+    NOW,
+    TINY_PDF,
+    TINY_PNG,
+    MonitoringTestCase,
+    actions_of,
+    audit_trail,
+    gif_bytes,
+    jpeg_bytes,
+    png_bytes,
+    png_upload,
+)
 
 R = ReportStatus
 
@@ -98,17 +113,70 @@ class ReportSaveTests(MonitoringTestCase):
         self.save(narrative="Foto sudah dilampirkan.")
         self.assertEqual((fresh(report).status, fresh(report).narrative), (R.RETURNED, "Foto sudah dilampirkan."))
 
-    def test_it_keeps_a_photo_as_evidence(self) -> None:
+    def use_scratch_media(self) -> str:
         media = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, media)
-        with override_settings(MEDIA_ROOT=media):
-            report = fresh(self.save(attachment=png_upload()))
-            self.assertEqual(report.attachment.name, f"reports/{self.region.pk}/{self.river.pk}/foto-lokasi.png")
-            self.assertEqual(report.attachment.read(8), b"\x89PNG\r\n\x1a\n")
-            report.attachment.close()
-            # Saving again without a new file keeps the photo.
-            self.save(narrative="Tanpa lampiran baru.")
-            self.assertEqual(fresh(report).attachment.name, report.attachment.name)
+        scratch = override_settings(MEDIA_ROOT=media)
+        scratch.enable()
+        self.addCleanup(scratch.disable)
+        return media
+
+    def test_it_keeps_a_photo_as_evidence_under_a_random_name(self) -> None:
+        self.use_scratch_media()
+        report = fresh(self.save(attachment=png_upload()))
+        self.assertRegex(report.attachment.name, rf"^reports/{self.region.pk}/{self.river.pk}/[0-9a-f]{{32}}\.png$")
+        with report.attachment.open("rb") as stored:
+            self.assertEqual(stored.read(), TINY_PNG)
+        # Saving again without a new file keeps the photo.
+        self.save(narrative="Tanpa lampiran baru.")
+        self.assertEqual(fresh(report).attachment.name, report.attachment.name)
+
+    def test_it_stores_a_file_under_the_kind_its_content_shows(self) -> None:
+        self.use_scratch_media()
+        photo = SimpleUploadedFile("foto.png", jpeg_bytes(), content_type="image/png")
+        self.assertTrue(fresh(self.save(attachment=photo)).attachment.name.endswith(".jpg"))
+
+    def test_it_keeps_a_real_pdf(self) -> None:
+        self.use_scratch_media()
+        document = SimpleUploadedFile("berita-acara.pdf", TINY_PDF, content_type="application/pdf")
+        report = fresh(self.save(attachment=document))
+        self.assertTrue(report.attachment.name.endswith(".pdf"))
+        with report.attachment.open("rb") as stored:
+            self.assertEqual(stored.read(), TINY_PDF)
+
+    def test_it_deletes_the_file_a_new_one_replaces_once_committed(self) -> None:
+        media = self.use_scratch_media()
+        first = fresh(self.save(attachment=png_upload())).attachment.name
+        with self.captureOnCommitCallbacks(execute=True):
+            second = fresh(self.save(attachment=png_upload())).attachment.name
+        self.assertNotEqual(first, second)
+        self.assertFalse((Path(media) / first).exists())
+        self.assertTrue((Path(media) / second).exists())
+
+    def test_it_refuses_files_whose_content_is_not_what_their_name_says(self) -> None:
+        self.use_scratch_media()
+        cases = {
+            "an executable named .png": ("foto.png", b"MZ\x90\x00" + b"\x00" * 200, NOT_AN_IMAGE),
+            "a png cut short": ("foto.png", TINY_PNG[:40], NOT_AN_IMAGE),
+            "a png header and nothing else": ("foto.jpg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, NOT_AN_IMAGE),
+            "a gif": ("foto.png", gif_bytes(), NOT_AN_IMAGE),
+            "html named .pdf": ("laporan.pdf", b"<html><script>alert(1)</script></html>", NOT_A_PDF),
+            "a pdf without its end": ("laporan.pdf", TINY_PDF[:-8], NOT_A_PDF),
+            "an unknown extension": ("laporan.docx", TINY_PDF, UNKNOWN_KIND),
+        }
+        for case, (name, content, message) in cases.items():
+            with self.subTest(case):
+                upload = SimpleUploadedFile(name, content)
+                error = self.assertRefused(MonitoringError, message, lambda upload=upload: self.save(attachment=upload))
+                self.assertEqual(error.field, "attachment")
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_refuses_a_decompression_bomb(self) -> None:
+        self.use_scratch_media()
+        bomb = SimpleUploadedFile("foto.png", png_bytes(8000, 6000), content_type="image/png")
+        self.assertLess(bomb.size, 1024 * 1024)
+        self.assertRefused(MonitoringError, TOO_MANY_PIXELS, lambda: self.save(attachment=bomb))
+        self.assertFalse(ProgressReport.objects.exists())
 
     def test_it_leaves_the_actuals_alone(self) -> None:
         self.save()
@@ -174,12 +242,21 @@ class ReportSaveTests(MonitoringTestCase):
     def test_it_refuses_a_percentage_out_of_range(self) -> None:
         for value in ("100.5", "-0.01"):
             with self.subTest(value=value):
-                self.assertRefused(
+                error = self.assertRefused(
                     MonitoringError,
                     PERCENT_RANGE,
                     lambda value=value: self.save(values={self.coverage.pk: (Decimal(value), "")}),
                 )
+                self.assertEqual(error.field, f"ind_{self.coverage.pk}")
         self.assertFalse(ProgressReport.objects.exists())
+
+    def test_it_refuses_a_negative_count(self) -> None:
+        error = self.assertRefused(
+            MonitoringError, NEGATIVE, lambda: self.save(values={self.houses.pk: (Decimal(-3), "")})
+        )
+        self.assertEqual(error.field, f"ind_{self.houses.pk}")
+        self.assertFalse(ProgressReport.objects.exists())
+        self.assertFalse(ReportValue.objects.exists())
 
     def test_it_refuses_a_progress_over_100_percent(self) -> None:
         self.assertRefused(MonitoringError, None, lambda: self.save(progress_percent=101))

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import unittest
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -18,6 +19,7 @@ from django.utils.formats import localize
 from django.utils.translation import gettext, override
 
 from kotacerdas.monitoring import services
+from kotacerdas.monitoring.evidence import NOT_A_PDF, NOT_AN_IMAGE
 from kotacerdas.monitoring.forms import MAX_UPLOAD
 from kotacerdas.monitoring.models import (
     Evaluation,
@@ -27,10 +29,24 @@ from kotacerdas.monitoring.models import (
     Period,
     ProgressReport,
     ReportStatus,
+    ReportValue,
     StatusPercent,
 )
-from kotacerdas.monitoring.services import PERIOD_LOCKED, REPORT_FROZEN, WEIGHTS_SUM
-from kotacerdas.monitoring.tests.factories import MonitoringTestCase, committed, png_upload
+from kotacerdas.monitoring.services import (
+    NEGATIVE,
+    PERCENT_RANGE,
+    PERIOD_LOCKED,
+    REPORT_FROZEN,
+    WEIGHTS_SUM,
+    ReportData,
+)
+from kotacerdas.monitoring.tests.factories import (
+    TINY_PDF,
+    TINY_PNG,
+    MonitoringTestCase,
+    committed,
+    png_upload,
+)
 
 R = ReportStatus
 
@@ -110,15 +126,17 @@ class DashboardViewTests(MonitoringViewTestCase):
         self.assertContains(response, "Dinkes")
 
 
-class ReportViewTests(MonitoringViewTestCase):
+class ScratchMediaMixin(MonitoringViewTestCase):
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, media)
-        settings = override_settings(MEDIA_ROOT=media)
+        self.media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.media)
+        settings = override_settings(MEDIA_ROOT=self.media)
         settings.enable()
         self.addCleanup(settings.disable)
 
+
+class ReportViewTests(ScratchMediaMixin):
     def form(self, **overrides: Any) -> dict[str, Any]:
         data: dict[str, Any] = {
             "narrative": "Tiga puluh rumah sudah dimundurkan.",
@@ -152,7 +170,7 @@ class ReportViewTests(MonitoringViewTestCase):
             [gettext("The report was saved as a draft. Submit it to Bappeda when complete.")],
         )
         self.assertEqual((report.status, report.created_by, report.progress_percent), (R.DRAFT, self.operator, 40))
-        self.assertTrue(report.attachment.name.endswith("/foto-lokasi.png"))
+        self.assertTrue(report.attachment.name.endswith(".png"))
         with report.attachment.open("rb") as stored:
             self.assertEqual(stored.read(), png_upload().read())
         self.assertEqual(
@@ -167,7 +185,8 @@ class ReportViewTests(MonitoringViewTestCase):
         )
 
         detail = self.client.get(self.url("report", report_id=report.pk))
-        self.assertContains(detail, report.attachment.url)
+        self.assertContains(detail, f'<img src="{self.url("report_attachment", report_id=report.pk)}"')
+        self.assertNotContains(detail, report.attachment.url)  # never the MEDIA address
         self.assertContains(detail, self.url("report_act", report_id=report.pk, action="submit"))
         self.assertNotContains(detail, self.url("report_act", report_id=report.pk, action="approve"))
 
@@ -240,12 +259,43 @@ class ReportViewTests(MonitoringViewTestCase):
 
     def test_it_accepts_a_file_of_exactly_5_mb(self) -> None:
         self.client.force_login(self.operator)
-        exact = SimpleUploadedFile(
-            "foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (MAX_UPLOAD - 8), content_type="image/png"
-        )
+        padding = b"%" + b"0" * (MAX_UPLOAD - len(TINY_PDF) - 2) + b"\n"  # a PDF comment line
+        exact = SimpleUploadedFile("berita-acara.pdf", TINY_PDF[:9] + padding + TINY_PDF[9:])
+        self.assertEqual(exact.size, MAX_UPLOAD)
         response = self.client.post(self.edit_url(), self.form(attachment=exact))
         self.assertEqual(response.status_code, 302)
         self.assertEqual(ProgressReport.objects.get().attachment.size, MAX_UPLOAD)
+
+    def test_it_refuses_a_disguised_file_with_a_form_error_and_stores_nothing(self) -> None:
+        self.client.force_login(self.operator)
+        cases = {
+            "foto.jpg": (b"MZ\x90\x00" + b"\x00" * 60, NOT_AN_IMAGE),
+            "laporan.pdf": (b"<html><body>bukan pdf</body></html>", NOT_A_PDF),
+        }
+        for name, (content, message) in cases.items():
+            with self.subTest(name):
+                response = self.client.post(self.edit_url(), self.form(attachment=SimpleUploadedFile(name, content)))
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["form"].errors["attachment"], [gettext(message)])
+        self.assertFalse(ProgressReport.objects.exists())
+        self.assertEqual(list(Path(self.media).rglob("*.*")), [])
+
+    def test_it_refuses_bad_numbers_with_a_clear_error_and_stores_nothing(self) -> None:
+        self.client.force_login(self.operator)
+        cases = {
+            "text in a number field": (self.houses, "tiga puluh", gettext("Enter a number.")),
+            "a negative count": (self.houses, "-3", gettext(NEGATIVE)),
+            "a percentage over 100": (self.coverage, "100.5", gettext(PERCENT_RANGE)),
+            "a percentage under 0": (self.coverage, "-1", gettext(PERCENT_RANGE)),
+        }
+        for case, (indicator, value, message) in cases.items():
+            with self.subTest(case):
+                response = self.client.post(self.edit_url(), self.form(**{f"ind_{indicator.pk}": value}))
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["form"].errors[f"ind_{indicator.pk}"], [message])
+                self.assertContains(response, message)
+        self.assertFalse(ProgressReport.objects.exists())
+        self.assertFalse(ReportValue.objects.exists())
 
     def test_it_shows_the_service_refusal_for_a_qualitative_indicator_left_out(self) -> None:
         self.client.force_login(self.operator)
@@ -293,6 +343,77 @@ class ReportViewTests(MonitoringViewTestCase):
     def test_it_speaks_indonesian(self) -> None:
         with override("id"):
             self.assertNotEqual(gettext(PERIOD_LOCKED), PERIOD_LOCKED)
+
+
+class ReportAttachmentTests(ScratchMediaMixin):
+    """Evidence is served only to those who may read the report; the public pages never show it.
+
+    The public pages publish aggregates of published programmes, never a report's narrative or evidence:
+    photos of riverside houses show residents and their homes (personal data, UU 27/2022), and nothing
+    in the workflow asks for consent to publish them.
+    """
+
+    def attached(self, upload: SimpleUploadedFile | None = None) -> ProgressReport:
+        report = self.report(status="approved", attachment=upload or png_upload())
+        return ProgressReport.objects.get(pk=report.pk)
+
+    def test_it_serves_the_photo_inline_to_the_regions_staff(self) -> None:
+        report = self.attached()
+        for user in (self.operator, self.planner, self.inspector, self.leader, self.health_operator):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get(self.url("report_attachment", report_id=report.pk))
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.content, TINY_PNG)
+                self.assertEqual(response["Content-Type"], "image/png")
+                self.assertEqual(response["Content-Disposition"], f'inline; filename="laporan-{report.pk}.png"')
+                self.assertEqual(response["Cache-Control"], "private, no-store")
+                self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+
+    def test_it_sends_a_pdf_as_a_download(self) -> None:
+        report = self.attached(SimpleUploadedFile("berita-acara.pdf", TINY_PDF))
+        self.client.force_login(self.planner)
+        response = self.client.get(self.url("report_attachment", report_id=report.pk))
+        self.assertEqual((response["Content-Type"], response.content), ("application/pdf", TINY_PDF))
+        self.assertTrue(response["Content-Disposition"].startswith("attachment;"))
+        detail = self.client.get(self.url("report", report_id=report.pk))
+        self.assertContains(detail, gettext("Download the document (PDF)"))
+        self.assertNotContains(detail, "<img")
+
+    def test_it_refuses_visitors_citizens_and_other_regions(self) -> None:
+        report = self.attached()
+        url = self.url("report_attachment", report_id=report.pk)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("accounts:login"), response["Location"])
+        for user, status in ((self.citizen, 403), (self.treasurer, 403), (self.outsider, 404)):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(url).status_code, status)
+
+    def test_it_is_not_reachable_under_the_media_address(self) -> None:
+        report = self.attached()
+        self.assertEqual(self.client.get(report.attachment.url).status_code, 404)
+        public = self.client.get(reverse("open:programme", args=[self.region.slug, self.river.pk]))
+        self.assertNotContains(public, self.url("report_attachment", report_id=report.pk))
+
+    def test_it_hides_the_evidence_of_an_unpublished_programme_like_its_report(self) -> None:
+        hidden = self.make_programme(title="Belum diumumkan", published=False)
+        report = services.report_save(
+            programme=hidden,
+            period=self.s1,
+            data=ReportData(narrative="Rahasia.", progress_percent=10, values={}, attachment=png_upload()),
+            actor=self.operator,
+        )
+        self.client.force_login(self.operator)
+        self.assertEqual(self.client.get(self.url("report_attachment", report_id=report.pk)).status_code, 404)
+        self.client.force_login(self.planner)
+        self.assertEqual(self.client.get(self.url("report_attachment", report_id=report.pk)).status_code, 200)
+
+    def test_it_answers_404_for_a_report_without_evidence(self) -> None:
+        report = self.report()
+        self.client.force_login(self.planner)
+        self.assertEqual(self.client.get(self.url("report_attachment", report_id=report.pk)).status_code, 404)
 
 
 class ProgrammeResultsViewTests(MonitoringViewTestCase):
