@@ -462,3 +462,39 @@ class Arrear(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.month:%Y-%m} · Rp{self.amount}"
+
+
+# --- the city's roll-up -------------------------------------------------------------------------
+
+
+class FundMonth(RegionOwnedModel):
+    """One fund's closed nights of one month in numbers only, kept up to date when a shift closes.
+
+    The city's Smart Society dashboard reads these rows (a few per RT and month) instead of scanning
+    millions of collections; they hold counts and rupiah totals, never a household.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    kelurahan = models.ForeignKey("regions.Area", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    nights_held = models.PositiveIntegerField(default=0)
+    house_nights_expected = models.PositiveIntegerField(default=0)
+    house_nights_paid = models.PositiveIntegerField(default=0)
+    collected = models.PositiveBigIntegerField(_("collected (Rp)"), default=0)
+
+    objects = RegionOwnedQuerySet["FundMonth"].as_manager()
+
+    class Meta:
+        verbose_name = _("fund month")
+        verbose_name_plural = _("fund months")
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "month"], name="jimpitan_fundmonth_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(house_nights_paid__lte=models.F("house_nights_expected")),
+                name="jimpitan_fundmonth_paid_within_expected",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "month"], name="jimpitan_fundmonth_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} · {self.month:%Y-%m}"

@@ -12,10 +12,12 @@ from typing import Any
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from kotacerdas.accounts.models import Membership
 from kotacerdas.accounts.roles import Perm, Role
 from kotacerdas.accounts.selectors import areas_user_serves, has_perm
+from kotacerdas.core.charts import BarChart, stacked_bars
 from kotacerdas.jimpitan import nights
 from kotacerdas.jimpitan.models import (
     EXPENSE_KINDS,
@@ -25,6 +27,7 @@ from kotacerdas.jimpitan.models import (
     Direction,
     EntryKind,
     Fund,
+    FundMonth,
     Household,
     LedgerEntry,
     Method,
@@ -130,6 +133,42 @@ def get_group_member(*, user: Any, region: Region, pk: int) -> RondaGroupMember:
 def fund_by_share_token(*, region: Region, token: str) -> Fund:
     """The fund whose treasurer shared its report under this token (public pages)."""
     return _owned(Fund.objects.for_region(region).filter(share_token=token).select_related("area").first(), region)
+
+
+RECORD_SALT = "kotacerdas.jimpitan.household-record"
+
+
+def record_token(household: Household) -> str:
+    """The secret of a household's own record link: derived from its door tag, so a new tag revokes it."""
+    return salted_hmac(RECORD_SALT, f"{household.pk}:{household.tag_token}").hexdigest()[:32]
+
+
+def household_by_record_token(*, region: Region, pk: int, token: str) -> Household:
+    """The household whose record link this is (public page: a wrong token is a 404, like an unknown house)."""
+    household = Household.objects.for_region(region).filter(pk=pk).select_related("fund__area").first()
+    if household is None or not constant_time_compare(record_token(household), token):
+        raise Http404
+    return household
+
+
+@dataclass(frozen=True)
+class HouseholdRecord:
+    """What a household may see of itself, and its treasurer of it: nights paid, balance, arrears."""
+
+    household: Household
+    balance: int | None
+    collections: list[Collection]
+    arrears: list[Arrear]
+
+
+def household_record(*, household: Household) -> HouseholdRecord:
+    fund = household.fund
+    return HouseholdRecord(
+        household=household,
+        balance=prepaid_balance(household=household) if fund.is_prepaid else None,
+        collections=list(household.collections.select_related("collected_by").order_by("-night")[:31]),
+        arrears=[a for a in arrears_of(fund=fund) if a.household_id == household.pk],
+    )
 
 
 # --- people and the roster ----------------------------------------------------------------------
@@ -478,19 +517,71 @@ def month_report(*, fund: Fund, month: dt.date) -> MonthReport:
 
 
 @dataclass(frozen=True)
-class ProgrammeStats:
-    """What the city may count as a Smart Society result: no household, no rupiah."""
+class KelurahanMonths:
+    """One kelurahan's months: RTs running, rupiah collected and the share of house-nights paid, per month."""
 
-    active_funds: int
-    active_households: int
-    collection_nights: int
+    name: str
+    cells: list[tuple[int, int, float | None]]  # (funds running, collected, participation %) per month
+
+    @property
+    def collected(self) -> int:
+        return sum(collected for _funds, collected, _share in self.cells)
 
 
-def programme_stats(*, region: Region) -> ProgrammeStats:
-    """Per-region aggregates of the jimpitan programme (shown nowhere yet)."""
-    funds = Fund.objects.for_region(region).filter(is_active=True)
-    households = Household.objects.for_region(region).filter(is_active=True, fund__is_active=True)
-    nights_recorded = Shift.objects.for_region(region).filter(Exists(Collection.objects.filter(shift=OuterRef("pk"))))
-    return ProgrammeStats(
-        active_funds=funds.count(), active_households=households.count(), collection_nights=nights_recorded.count()
+@dataclass(frozen=True)
+class CityRollup:
+    """The Smart Society view of the jimpitan programme: counts and totals per kelurahan and month, no household."""
+
+    months: list[dt.date]
+    kelurahan: list[KelurahanMonths]
+    funds_total: int
+    funds_running: int  # in the latest month
+    collected_latest: int
+    participation_latest: float | None
+    chart: BarChart
+
+
+def _share(paid: int, expected: int) -> float | None:
+    return round(100 * paid / expected, 1) if expected else None
+
+
+def city_rollup(*, region: Region, latest: dt.date, months: int = 6) -> CityRollup:
+    """The last `months` months up to `latest` (a month's first day), from the FundMonth summary rows only."""
+    shown = [latest]
+    while len(shown) < months:
+        shown.insert(0, nights.previous_month(shown[0]))
+    rows = (
+        FundMonth.objects.for_region(region)
+        .filter(month__gte=shown[0], month__lte=latest, nights_held__gt=0)
+        .values("kelurahan_id", "kelurahan__name", "month")
+        .annotate(
+            funds=Count("id"),
+            rupiah=Sum("collected"),
+            paid=Sum("house_nights_paid"),
+            expected=Sum("house_nights_expected"),
+        )
     )
+    table: dict[tuple[str, int], dict[dt.date, tuple[int, int, int, int]]] = defaultdict(dict)
+    for row in rows:
+        place = (row["kelurahan__name"], row["kelurahan_id"])
+        table[place][row["month"]] = (row["funds"], row["rupiah"], row["paid"], row["expected"])
+    kelurahan = [
+        KelurahanMonths(name, [_cell(cells.get(m)) for m in shown]) for (name, _id), cells in sorted(table.items())
+    ]
+    last = [cells[latest] for cells in table.values() if latest in cells]
+    return CityRollup(
+        months=shown,
+        kelurahan=kelurahan,
+        funds_total=Fund.objects.for_region(region).filter(is_active=True).count(),
+        funds_running=sum(c[0] for c in last),
+        collected_latest=sum(c[1] for c in last),
+        participation_latest=_share(sum(c[2] for c in last), sum(c[3] for c in last)),
+        chart=stacked_bars([(k.name, [float(k.cells[-1][1])]) for k in kelurahan], ["Rp"]),
+    )
+
+
+def _cell(numbers: tuple[int, int, int, int] | None) -> tuple[int, int, float | None]:
+    if numbers is None:
+        return (0, 0, None)
+    funds, rupiah, paid, expected = numbers
+    return (funds, rupiah, _share(paid, expected))

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -35,6 +35,7 @@ from kotacerdas.jimpitan.models import (
     Direction,
     EntryKind,
     Fund,
+    FundMonth,
     Household,
     LedgerEntry,
     Method,
@@ -48,7 +49,7 @@ from kotacerdas.jimpitan.models import (
     new_share_token,
 )
 from kotacerdas.jimpitan.workflow import SHIFT
-from kotacerdas.regions.models import Area, AreaLevel
+from kotacerdas.regions.models import Area, AreaLevel, Region
 
 
 class JimpitanError(ApplicationError):
@@ -99,6 +100,11 @@ REVERSAL_OF_REVERSAL = gettext_noop("A correction cannot itself be corrected; bo
 ALREADY_REVERSED = gettext_noop("This entry has already been corrected.")
 MONTH_NOT_OVER = gettext_noop("Arrears are assessed once the month is over.")
 ALREADY_SETTLED = gettext_noop("This arrear is already settled.")
+SHIFT_STILL_RUNNING = gettext_noop("This night's watch has not ended yet.")
+LEFT_OPEN_NOTE = gettext_noop(
+    "Closed automatically the next day: the shift was left open. The cash was not counted at the post; "
+    "the records are booked as they are. The treasurer books a correction if the cash differs."
+)
 
 
 def _require(actor: User, perm: Perm, fund: Fund) -> None:
@@ -548,7 +554,91 @@ def shift_close(*, shift: Shift, counted_total: int, note: str = "", actor: User
     }
     SHIFT.apply(obj=shift, action="close", actor=actor, note=note.strip(), changes=changes)
     _book_night(shift, cash, difference, actor)
+    fund_month_refresh(fund=fund, month=nights.month_start(shift.night))
     return shift
+
+
+def shifts_left_open(*, now: dt.datetime) -> list[Shift]:
+    """Open shifts whose watch ended before `now`: nobody closed them at the end of the night."""
+    latest = now.date() + dt.timedelta(days=1)  # no time zone of the country is a day ahead of UTC
+    candidates = Shift.objects.filter(status=ShiftStatus.OPEN, night__lte=latest).select_related("fund__region")
+    return [s for s in candidates if nights.watch_window(s.fund, s.night)[1] <= now]
+
+
+@transaction.atomic
+def shift_close_left_open(*, shift: Shift, now: dt.datetime) -> bool:
+    """Close a shift nobody closed, the next day, by the system: the records are booked as counted, with a note.
+
+    Returns False when someone closed it meanwhile. The ledger rows name the member who opened the shift
+    (the records are theirs); the audit entry has no actor, so the log shows the platform did it.
+    """
+    if nights.watch_window(shift.fund, shift.night)[1] > now:
+        raise Conflict(_(SHIFT_STILL_RUNNING))
+    if not Shift.objects.select_for_update().filter(pk=shift.pk, status=ShiftStatus.OPEN).exists():
+        return False
+    cash = Collection.objects.filter(shift=shift, method=Method.CASH).aggregate(total=Sum("amount"))["total"] or 0
+    note = _(LEFT_OPEN_NOTE)
+    changes = {"counted_total": cash, "recorded_total": cash, "closed_at": now, "note": note}
+    Shift.objects.filter(pk=shift.pk, status=ShiftStatus.OPEN).update(
+        status=ShiftStatus.CLOSED, updated_at=now, **changes
+    )
+    for name, value in changes.items():
+        setattr(shift, name, value)
+    shift.status = ShiftStatus.CLOSED
+    audit.record(
+        actor=None,
+        action=AuditAction.JIMPITAN_SHIFT_CLOSED_LEFT_OPEN,
+        target=shift,
+        region=shift.region,
+        before={"status": ShiftStatus.OPEN},
+        after={"status": ShiftStatus.CLOSED, "recorded_total": cash, "note": note},
+    )
+    _book_night(shift, cash, 0, shift.opened_by)
+    fund_month_refresh(fund=shift.fund, month=nights.month_start(shift.night))
+    return True
+
+
+# --- the city's roll-up -------------------------------------------------------------------------
+
+
+def _kelurahan_of(area: Area) -> Area:
+    """The kelurahan/desa above an RT or RW."""
+    while area.level > AreaLevel.VILLAGE and area.parent is not None:
+        area = area.parent
+    return area
+
+
+def fund_month_refresh(*, fund: Fund, month: dt.date) -> FundMonth:
+    """Recount one fund's closed nights of one month (derived numbers: no audit entry, rebuilt at will)."""
+    closed = Shift.objects.filter(
+        fund=fund, status=ShiftStatus.CLOSED, night__gte=month, night__lt=nights.next_month(month)
+    )
+    shifts = list(closed)
+    houses = selectors.house_months(fund=fund, month=month, shifts=shifts)
+    closed_nights = {s.pk for s in shifts}
+    paid = Collection.objects.filter(shift_id__in=closed_nights).aggregate(n=Count("id"), rupiah=Sum("amount"))
+    numbers = {
+        "region": fund.region,
+        "kelurahan": _kelurahan_of(fund.area),
+        "nights_held": len(shifts),
+        "house_nights_expected": sum(h.nights_expected for h in houses),
+        "house_nights_paid": paid["n"],
+        "collected": paid["rupiah"] or 0,
+    }
+    numbers["house_nights_paid"] = min(numbers["house_nights_paid"], numbers["house_nights_expected"])
+    row, _created = FundMonth.objects.update_or_create(fund=fund, month=month, defaults=numbers)
+    return row
+
+
+def fund_months_rebuild(*, region: Region) -> int:
+    """Recount every month of every fund of the region (after a bulk load); returns the rows written."""
+    written = 0
+    for fund in Fund.objects.for_region(region).select_related("region", "area__parent__parent"):
+        nights_ = Shift.objects.filter(fund=fund, status=ShiftStatus.CLOSED).values_list("night", flat=True)
+        for month in sorted({nights.month_start(n) for n in nights_}):
+            fund_month_refresh(fund=fund, month=month)
+            written += 1
+    return written
 
 
 def _book_night(shift: Shift, cash: int, difference: int, actor: User) -> None:

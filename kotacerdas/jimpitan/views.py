@@ -193,12 +193,14 @@ def _to_household(region: Region, household: Household) -> HttpResponse:
 def household_detail(request: RegionRequest, region: Region, household_id: int) -> HttpResponse:
     household = _household(request, region, household_id)
     fund = household.fund
+    token = selectors.record_token(household)
     context = {
         "household": household,
         "fund": fund,
-        "balance": selectors.prepaid_balance(household=household) if fund.is_prepaid else None,
-        "collections": household.collections.select_related("collected_by").order_by("-night")[:31],
-        "arrears": [a for a in selectors.arrears_of(fund=fund) if a.household_id == household.pk],
+        "record": selectors.household_record(household=household),
+        "record_url": request.build_absolute_uri(
+            reverse("jimpitan:household_record", args=[region.slug, household.pk, token])
+        ),
         "topup_form": jimpitan_forms.TopUpForm(),
         "move_out_form": jimpitan_forms.MoveOutForm(initial={"moved_out_on": nights.today(fund, timezone.now())}),
     }
@@ -629,6 +631,26 @@ def public_report_pdf(request: RegionRequest, region: Region, share_token: str) 
     response = _pdf_response(fund, _month(request, fund))
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@region_page(public=True)
+def household_record(request: RegionRequest, region: Region, household_id: int, record_token: str) -> HttpResponse:
+    """A household's own record, opened with the private link its treasurer sent it: no other house appears."""
+    household = selectors.household_by_record_token(region=region, pk=household_id, token=record_token)
+    record = selectors.household_record(household=household)
+    context = {"household": household, "fund": household.fund, "record": record}
+    response = render(request, "jimpitan/household_record.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@region_page(perm=Perm.DASHBOARD_VIEW)
+def city(request: RegionRequest, region: Region) -> HttpResponse:
+    """The Smart Society view for city staff: RTs running, rupiah collected and participation per kelurahan."""
+    latest = nights.parse_month(request.GET.get("month")) or nights.month_start(timezone.localdate())
+    context = {"rollup": selectors.city_rollup(region=region, latest=latest), **_month_links(latest)}
+    return render(request, "jimpitan/city_rollup.html", context)
 
 
 @require_GET

@@ -9,7 +9,7 @@ import time_machine
 from django.http import Http404
 
 from kotacerdas.jimpitan import selectors, services
-from kotacerdas.jimpitan.models import EntryKind, Fund
+from kotacerdas.jimpitan.models import EntryKind, FundMonth, Household, Shift
 from kotacerdas.jimpitan.tests.factories import DAYTIME, NIGHT, WATCH, JimpitanTestCase
 
 MARCH = dt.date(2027, 3, 1)
@@ -110,14 +110,46 @@ class MonthReportTests(JimpitanTestCase):
         self.assertEqual((report.income_total, report.rw_share, report.rt_share), (11_501, 3450, 8051))
 
 
-class ProgrammeStatsTests(JimpitanTestCase):
-    def test_it_counts_funds_households_and_nights_without_any_money_or_name(self) -> None:
+class CityRollupTests(JimpitanTestCase):
+    """The city counts RTs, rupiah and the share of house-nights paid per kelurahan and month; no household."""
+
+    def close_night(self, *houses: Household) -> Shift:
         shift = self.open_shift()
-        self.record(shift, self.house1)
-        services.household_move_out(household=self.house3, moved_out_on=NIGHT, actor=self.treasurer)
-        stats = selectors.programme_stats(region=self.region)
-        self.assertEqual(stats, selectors.ProgrammeStats(active_funds=2, active_households=2, collection_nights=1))
-        self.assertEqual(set(vars(stats)), {"active_funds", "active_households", "collection_nights"})
-        Fund.objects.filter(pk=self.fund_rt2.pk).update(is_active=False)
-        self.assertEqual(selectors.programme_stats(region=self.region).active_funds, 1)
-        self.assertEqual(selectors.programme_stats(region=self.other_region), selectors.ProgrammeStats(0, 0, 0))
+        for house in houses:
+            self.record(shift, house)
+        services.shift_close(shift=shift, counted_total=500 * len(houses), actor=self.ronda)
+        return shift
+
+    def test_it_books_a_closed_night_into_the_funds_month(self) -> None:
+        self.close_night(self.house1, self.house2)
+        row = FundMonth.objects.get(fund=self.fund)
+        self.assertEqual((row.month, row.kelurahan, row.region), (MARCH, self.kelurahan, self.region))
+        numbers = (row.nights_held, row.house_nights_expected, row.house_nights_paid, row.collected)
+        self.assertEqual(numbers, (1, 3, 2, 1000))
+
+    def test_it_sums_per_kelurahan_and_month_from_the_summary_rows(self) -> None:
+        self.close_night(self.house1, self.house2)
+        rollup = selectors.city_rollup(region=self.region, latest=MARCH, months=3)
+        self.assertEqual(rollup.months, [dt.date(2027, 1, 1), dt.date(2027, 2, 1), MARCH])
+        [row] = rollup.kelurahan
+        self.assertEqual((row.name, row.cells[-1], row.collected), (self.kelurahan.name, (1, 1000, 66.7), 1000))
+        self.assertEqual(row.cells[0], (0, 0, None))
+        self.assertEqual((rollup.funds_total, rollup.funds_running, rollup.collected_latest), (2, 1, 1000))
+        self.assertEqual(rollup.participation_latest, 66.7)
+
+    def test_it_reads_only_the_summary_table(self) -> None:
+        self.close_night(self.house1)
+        with self.assertNumQueries(2):
+            selectors.city_rollup(region=self.region, latest=MARCH)
+
+    def test_it_rebuilds_the_same_rows_after_a_bulk_load(self) -> None:
+        self.close_night(self.house1, self.house2)
+        before = list(FundMonth.objects.values_list("fund", "month", "house_nights_paid", "collected"))
+        FundMonth.objects.all().delete()
+        self.assertEqual(services.fund_months_rebuild(region=self.region), 1)
+        self.assertEqual(list(FundMonth.objects.values_list("fund", "month", "house_nights_paid", "collected")), before)
+
+    def test_it_shows_another_region_nothing(self) -> None:
+        self.close_night(self.house1)
+        rollup = selectors.city_rollup(region=self.other_region, latest=MARCH)
+        self.assertEqual((rollup.kelurahan, rollup.funds_total, rollup.participation_latest), ([], 0, None))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import time_machine
+from django.core.management import call_command
+from django.utils.translation import gettext
 
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import Conflict, NotAllowed
 from kotacerdas.jimpitan import selectors, services
 from kotacerdas.jimpitan.models import Direction, EntryKind, LedgerEntry, Shift
 from kotacerdas.jimpitan.services import JimpitanError
-from kotacerdas.jimpitan.tests.factories import MORNING, NIGHT, JimpitanTestCase, audit_trail
+from kotacerdas.jimpitan.tests.factories import AFTER_MIDNIGHT, MORNING, NIGHT, JimpitanTestCase, audit_trail
 
 
 class ShiftCloseTests(JimpitanTestCase):
@@ -98,3 +102,50 @@ class ShiftCloseTests(JimpitanTestCase):
             services.COUNT_RANGE,
             lambda: services.shift_close(shift=self.shift, counted_total=-1, actor=self.ronda),
         )
+
+
+class ShiftLeftOpenTests(JimpitanTestCase):
+    """A shift nobody closed is closed by the morning job, with a note, its records booked as they are."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.shift = self.open_shift()
+        self.record(self.shift, self.house1)
+        self.record(self.shift, self.house2, amount=1000)
+
+    def test_it_lists_a_shift_only_once_its_watch_has_ended(self) -> None:
+        self.assertEqual(services.shifts_left_open(now=AFTER_MIDNIGHT), [])
+        self.assertEqual(services.shifts_left_open(now=MORNING), [self.shift])
+
+    def test_it_closes_with_a_note_and_books_the_records(self) -> None:
+        self.assertTrue(services.shift_close_left_open(shift=self.shift, now=MORNING))
+        shift = self.fresh(self.shift)
+        self.assertEqual((shift.status, shift.recorded_total, shift.counted_total), ("closed", 1500, 1500))
+        self.assertEqual(shift.note, gettext(services.LEFT_OPEN_NOTE))
+        self.assertIsNone(shift.closed_by)
+        entry = LedgerEntry.objects.get(shift=self.shift)
+        self.assertEqual((entry.kind, entry.amount, entry.created_by), (EntryKind.COLLECTION, 1500, self.ronda))
+        last = audit_trail(self.shift)[-1]
+        self.assertEqual((last.action, last.actor), (AuditAction.JIMPITAN_SHIFT_CLOSED_LEFT_OPEN, None))
+        self.assertEqual(selectors.fund_balance(fund=self.fund), 1500)
+
+    def test_it_leaves_a_shift_closed_meanwhile_alone(self) -> None:
+        services.shift_close(shift=self.shift, counted_total=1500, actor=self.ronda)
+        self.assertFalse(services.shift_close_left_open(shift=self.shift, now=MORNING))
+        self.assertEqual(LedgerEntry.objects.filter(shift=self.shift).count(), 1)
+
+    def test_it_refuses_a_night_still_on_watch(self) -> None:
+        self.assertRefused(
+            Conflict,
+            services.SHIFT_STILL_RUNNING,
+            lambda: services.shift_close_left_open(shift=self.shift, now=AFTER_MIDNIGHT),
+        )
+        self.assertEqual(self.fresh(self.shift).status, "open")
+
+    def test_the_morning_command_closes_each_left_open_shift_once(self) -> None:
+        out = io.StringIO()
+        with time_machine.travel(MORNING, tick=False):
+            call_command("close_left_open_shifts", stdout=out)
+            call_command("close_left_open_shifts", stdout=out)
+        self.assertEqual(out.getvalue().splitlines(), ["1 shift(s) left open closed.", "0 shift(s) left open closed."])
+        self.assertEqual(LedgerEntry.objects.filter(shift=self.shift).count(), 1)

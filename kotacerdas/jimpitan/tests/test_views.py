@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.core.testing import make_user
-from kotacerdas.jimpitan import services
+from kotacerdas.jimpitan import selectors, services
 from kotacerdas.jimpitan.models import Collection, EntryKind, Fund, Household, LedgerEntry, Shift
 from kotacerdas.jimpitan.tests.factories import DAYTIME, NEXT_MONTH, NIGHT, JimpitanTestCase
 from kotacerdas.jimpitan.tests.test_services_ledger import MEDIA, receipt_photo
@@ -432,3 +432,68 @@ class ServiceWorkerTests(JimpitanViewTestCase):
         self.assertTrue(response["Content-Type"].startswith("text/javascript"))
         self.assertIn(b"addEventListener", response.content)
         self.assertEqual(self.client.post(self.url("service_worker")).status_code, 405)
+
+
+class HouseholdRecordViewTests(JimpitanViewTestCase):
+    """A household opens its own record with the private link the treasurer sent; nothing of another house."""
+
+    def test_it_shows_the_household_its_own_nights_without_login(self) -> None:
+        shift = self.open_shift()
+        self.record(shift, self.house1)
+        self.record(shift, self.house2, amount=1000)
+        response = self.client.get(self.record_url(self.house1))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Sutrisno")
+        self.assertContains(response, "Rp500")
+        self.assertNotContains(response, "Suparmi")
+        self.assertNotContains(response, "Rp1.000")
+        self.assertEqual(response["Cache-Control"], "private, no-store")
+
+    def test_it_gives_the_treasurer_the_link_to_send(self) -> None:
+        self.as_user(self.treasurer)
+        response = self.client.get(self.url("household", household_id=self.house1.pk))
+        self.assertContains(response, self.record_url(self.house1))
+
+    def test_it_answers_a_wrong_token_or_another_house_with_404(self) -> None:
+        token = selectors.record_token(self.house1)
+        wrong = [
+            self.url("household_record", household_id=self.house1.pk, record_token="x" * 32),
+            self.url("household_record", household_id=self.house2.pk, record_token=token),
+            reverse(
+                "jimpitan:household_record",
+                kwargs={"region_slug": self.other_region.slug, "household_id": self.house1.pk, "record_token": token},
+            ),
+        ]
+        for url in wrong:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def record_url(self, household: Household) -> str:
+        token = selectors.record_token(household)
+        return self.url("household_record", household_id=household.pk, record_token=token)
+
+
+class CityViewTests(JimpitanViewTestCase):
+    """City staff see per-kelurahan numbers only; treasurers and ronda members do not get the city page."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        shift = self.open_shift()
+        self.record(shift, self.house1)
+        services.shift_close(shift=shift, counted_total=500, actor=self.ronda)
+
+    def test_it_shows_leadership_the_kelurahan_numbers_and_no_household(self) -> None:
+        self.as_user(self.leader)
+        with self.assertNumQueries(6):
+            response = self.client.get(self.url("city") + "?month=2027-03")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, self.kelurahan.name)
+        self.assertContains(response, "33,3%")  # Indonesian decimal comma
+        for private in ("Sutrisno", "Suparmi", self.fund.name):
+            self.assertNotContains(response, private)
+
+    def test_it_refuses_a_treasurer_and_hides_the_region_from_an_outsider(self) -> None:
+        self.as_user(self.treasurer)
+        self.assertEqual(self.client.get(self.url("city")).status_code, 403)
+        self.as_user(self.outsider)
+        self.assertEqual(self.client.get(self.url("city")).status_code, 404)
