@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.framework.models import Dimension
 from kotacerdas.monitoring import evidence
 from kotacerdas.monitoring.models import Direction, EvaluationDimension, Indicator, Measure, Period
-from kotacerdas.monitoring.services import IndicatorData, ReportData
+from kotacerdas.monitoring.services import IndicatorData, PortalData, ReportData
 from kotacerdas.planning.models import ProgrammeStatus
 
 MAX_UPLOAD = evidence.MAX_BYTES
@@ -168,3 +168,39 @@ class StatusPercentForm(forms.Form):
             self.fields[f"pct_{value}"] = forms.IntegerField(
                 label=label, min_value=0, max_value=100, initial=current.get(value, 0)
             )
+
+
+class PortalForm(forms.Form):
+    """The region's CKAN portal; the token field stays empty to keep the stored token."""
+
+    url = forms.URLField(
+        label=_("Portal address"),
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("E.g. https://data.jogjakota.go.id"),
+    )
+    organization = forms.CharField(
+        label=_("Organisation on the portal"), max_length=100, help_text=_("Its name as in the portal's address.")
+    )
+    package_name = forms.CharField(
+        label=_("Dataset name on the portal"), max_length=100, help_text=_("Created on the first publication.")
+    )
+    token = forms.CharField(
+        label=_("API token"),
+        max_length=500,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted and never shown again. Leave empty to keep the current token."),
+    )
+    is_active = forms.BooleanField(label=_("Publish every night"), required=False, initial=True)
+
+    def to_data(self) -> PortalData:
+        d = self.cleaned_data
+        return PortalData(
+            url=d["url"],
+            organization=d["organization"].strip(),
+            package_name=d["package_name"].strip(),
+            token=d["token"],
+            is_active=d["is_active"],
+        )

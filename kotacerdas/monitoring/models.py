@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -330,6 +333,77 @@ class EvaluationScore(RegionOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.evaluation} · {self.eval_dimension}"
+
+
+# --- reminders and the open data portal ---------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    UNREPORTED = "unreported", _("Period closed without a report")
+    AWAITING_APPROVAL = "awaiting_approval", _("Reports awaiting approval")
+
+
+class Reminder(RegionOwnedModel):
+    """A reminder sent once: to an agency whose period closed without its report, or to Bappeda for waiting reports.
+
+    `key` is what makes it unique within its kind: the period and agency, or the day of a digest.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    key = models.CharField(max_length=80)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    objects = RegionOwnedQuerySet["Reminder"].as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["region", "kind", "key"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OpenDataPortal(RegionOwnedModel):
+    """The region's CKAN portal (e.g. its Satu Data site): address, organisation, package and API token.
+
+    The token is stored encrypted (Fernet, keyed from SECRET_KEY) and never shown again once saved.
+    """
+
+    url = models.URLField(_("portal address"), max_length=200)
+    organization = models.CharField(_("organisation on the portal"), max_length=100)
+    package_name = models.CharField(_("dataset name on the portal"), max_length=100)
+    token_sealed = models.TextField(blank=True)
+    is_active = models.BooleanField(_("publish every night"), default=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_published_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = RegionOwnedQuerySet["OpenDataPortal"].as_manager()
+
+    class Meta:
+        verbose_name = _("open data portal")
+        verbose_name_plural = _("open data portals")
+        constraints = [models.UniqueConstraint(fields=["region"], name="open_data_portal_one_per_region")]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def seal(self, token: str) -> None:
+        self.token_sealed = _fernet().encrypt(token.encode()).decode()
+
+    def token(self) -> str:
+        return _fernet().decrypt(self.token_sealed.encode()).decode() if self.token_sealed else ""
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(settings.SECRET_KEY.encode() + b"|kotacerdas-open-data-portal-token").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 # --- summary tables: kept up to date on write, read by the dashboards ---------------------------

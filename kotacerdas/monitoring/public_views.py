@@ -11,7 +11,7 @@ from django.shortcuts import render
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.models import Dimension
-from kotacerdas.monitoring import selectors
+from kotacerdas.monitoring import opendata, selectors
 from kotacerdas.planning.models import Programme
 from kotacerdas.regions.models import Region
 
@@ -53,3 +53,24 @@ def open_evaluation(request: RegionRequest, region: Region) -> HttpResponse:
     return render(
         request, "monitoring/open_evaluation.html", {"history": history, "latest": history[-1] if history else None}
     )
+
+
+@region_page(public=True)
+def open_data(request: RegionRequest, region: Region) -> HttpResponse:
+    """The list of the region's open data tables, each as CSV and JSON."""
+    return render(request, "monitoring/open_data.html", {"datasets": opendata.DATASETS.values()})
+
+
+@region_page(public=True)
+def open_dataset(request: RegionRequest, region: Region, dataset: str, fmt: str) -> HttpResponse:
+    """One table as CSV (a download) or JSON; anyone may fetch it, from any site."""
+    table = opendata.DATASETS.get(dataset)
+    if table is None:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(opendata.as_csv(table, region), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{region.slug}-{table.name}.csv"'
+    else:
+        response = HttpResponse(opendata.as_json(table, region), content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.core.charts import BarChart, LineChart, line_chart, stacked_bars
@@ -24,6 +26,7 @@ from kotacerdas.monitoring.models import (
     Period,
     ProgrammeProgress,
     ProgressReport,
+    ReportStatus,
 )
 from kotacerdas.planning.models import Programme, ProgrammeStatus
 from kotacerdas.regions.models import Region
@@ -237,3 +240,51 @@ def published_programmes(*, region: Region, dimension: str = "") -> QuerySet[Pro
 
 def agencies_lookup(*, region: Region) -> dict[int, Agency]:
     return {a.pk: a for a in Agency.objects.for_region(region)}
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Overdue:
+    """An ended, unlocked period and one agency's running programmes without a submitted or approved report."""
+
+    period: Period
+    agency: Agency
+    programmes: list[Programme]
+
+
+def overdue_reports(*, region: Region, today: dt.date) -> list[Overdue]:
+    """Per ended period and lead agency: the programmes that existed before it ended and have not reported.
+
+    The same rule as the dashboard's "unreported periods" (summaries._unreported_periods), but as rows to remind
+    someone of; locked periods are left out (nobody can report into them any more).
+    """
+    periods = list(Period.objects.for_region(region).filter(ends_on__lt=today, is_locked=False))
+    if not periods:
+        return []
+    reported = set(
+        ProgressReport.objects.for_region(region)
+        .filter(period__in=periods, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+        .values_list("programme_id", "period_id")
+    )
+    programmes = list(
+        Programme.objects.for_region(region).filter(status__in=RUNNING).select_related("lead_agency").order_by("title")
+    )
+    due: dict[tuple[int, int], Overdue] = {}
+    for period in periods:
+        for p in programmes:
+            if timezone.localdate(p.created_at) <= period.ends_on and (p.pk, period.pk) not in reported:
+                key = (period.pk, p.lead_agency_id)
+                due.setdefault(key, Overdue(period, p.lead_agency, [])).programmes.append(p)
+    return list(due.values())
+
+
+def reports_awaiting_approval(*, region: Region) -> list[ProgressReport]:
+    """Submitted reports, longest waiting first."""
+    return list(
+        ProgressReport.objects.for_region(region)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("programme", "period", "agency")
+        .order_by("submitted_at", "pk")
+    )

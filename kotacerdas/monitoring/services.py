@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
-from kotacerdas.accounts.models import User
-from kotacerdas.accounts.roles import Perm
+from kotacerdas.accounts.models import Membership, User
+from kotacerdas.accounts.roles import ROLE_PERMS, Perm
 from kotacerdas.accounts.selectors import has_perm
 from kotacerdas.audit import services as audit
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
 from kotacerdas.framework.models import Dimension
-from kotacerdas.monitoring import evidence
+from kotacerdas.monitoring import ckan, evidence, opendata, selectors
 from kotacerdas.monitoring.models import (
     DEFAULT_STATUS_PERCENT,
     DEFAULT_WEIGHTS,
@@ -33,8 +38,11 @@ from kotacerdas.monitoring.models import (
     IndicatorValue,
     Measure,
     Milestone,
+    OpenDataPortal,
     Period,
     ProgressReport,
+    Reminder,
+    ReminderKind,
     ReportStatus,
     ReportValue,
     StatusPercent,
@@ -42,6 +50,13 @@ from kotacerdas.monitoring.models import (
 from kotacerdas.monitoring.workflow import REPORT
 from kotacerdas.planning.models import Programme, ProgrammeStatus
 from kotacerdas.regions.models import Region
+
+log = logging.getLogger(__name__)
+
+# Diskominfo, the region's data steward (walidata), publishes open data. A named Perm for this belongs in
+# accounts/roles.py; until then the permission Diskominfo alone holds for running the region's platform.
+PUBLISH_OPEN_DATA = Perm.DIGITALISATION_MANAGE
+CKAN_NAME = re.compile(r"[a-z0-9_-]{2,100}")  # CKAN's rule for package and organisation names
 
 
 class MonitoringError(ApplicationError):
@@ -66,6 +81,10 @@ NOT_ALL_VERIFIED = gettext_noop("Every evaluation dimension needs a verified sco
 DUPLICATE = gettext_noop("This already exists.")
 WRONG_REGION = gettext_noop("This belongs to another region.")
 DATE_ORDER = gettext_noop("The period must end on or after its start.")
+PORTAL_URL = gettext_noop("Give the portal's address starting with https:// (or http://).")
+CKAN_NAME_RULE = gettext_noop("Use 2 to 100 lowercase letters, digits, - or _ (as the portal shows it).")
+TOKEN_REQUIRED = gettext_noop("Give the API token the portal issued for Kota Cerdas.")
+NO_PORTAL = gettext_noop("No open data portal is set up for this region yet.")
 
 
 def _require(actor: User, perm: Perm, region: Region, agency: Any = None) -> None:
@@ -476,3 +495,188 @@ def evaluation_publish(*, evaluation: Evaluation, actor: User) -> Evaluation:
     evaluation.is_published, evaluation.published_at = True, now
     audit.record(actor=actor, action=AuditAction.EVALUATION_PUBLISHED, target=evaluation, region=evaluation.region)
     return evaluation
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def reminders_send(*, region: Region, today: dt.date) -> int:
+    """Send the region's due reminders, each once; the number sent.
+
+    1. Each lead agency, once per ended period in which its running programmes have no submitted report.
+    2. Bappeda, once a day while reports wait for approval (one digest).
+    Messages are written in the region's working language (Indonesian) whoever triggers them.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        sent = sum(_remind_agency(region, overdue) for overdue in selectors.overdue_reports(region=region, today=today))
+        waiting = selectors.reports_awaiting_approval(region=region)
+        if waiting:
+            sent += _remind_bappeda(region, waiting, today)
+    return sent
+
+
+def _remind_agency(region: Region, overdue: selectors.Overdue) -> int:
+    titles = "\n".join(f"- {p.title}" for p in overdue.programmes)
+    subject = _("Progress report missing for %(period)s") % {"period": overdue.period.label}
+    body = _(
+        "The reporting period %(period)s has ended, and %(agency)s has not yet submitted its progress report for:\n"
+        "%(programmes)s\n\nPlease submit it to Bappeda in Kota Cerdas."
+    ) % {"period": overdue.period.label, "agency": overdue.agency.name, "programmes": titles}
+    recipients = _emails(region, Perm.PROGRAMME_RUN, agency_id=overdue.agency.pk)
+    key = f"{overdue.period.pk}:{overdue.agency.pk}"
+    return _send_once(region, ReminderKind.UNREPORTED, key, subject, body, recipients, overdue.agency, overdue.period)
+
+
+def _remind_bappeda(region: Region, waiting: list[ProgressReport], today: dt.date) -> int:
+    lines = "\n".join(f"- {r.programme.title} ({r.period.label}, {r.agency.name})" for r in waiting)
+    count = len(waiting)
+    subject = ngettext(
+        "%(count)s progress report awaits approval", "%(count)s progress reports await approval", count
+    ) % {"count": count}
+    body = _("These progress reports wait for Bappeda's approval:\n%(reports)s") % {"reports": lines}
+    recipients = _emails(region, Perm.REPORT_APPROVE)
+    return _send_once(region, ReminderKind.AWAITING_APPROVAL, today.isoformat(), subject, body, recipients)
+
+
+def _emails(region: Region, perm: Perm, *, agency_id: int | None = None) -> list[str]:
+    """Addresses of the region's active members whose role holds `perm` (in the agency, when given)."""
+    roles = [role for role, perms in ROLE_PERMS.items() if perm in perms]
+    memberships = Membership.objects.active().filter(region=region, role__in=roles, user__is_active=True)
+    if agency_id is not None:
+        memberships = memberships.filter(agency_id=agency_id)
+    return sorted(set(memberships.exclude(user__email="").values_list("user__email", flat=True)))
+
+
+@transaction.atomic
+def _send_once(
+    region: Region,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str,
+    recipients: list[str],
+    agency: Any = None,
+    period: Period | None = None,
+) -> int:
+    """Record the reminder (the unique key makes a second run a no-op) and mail it after commit."""
+    _reminder, created = Reminder.objects.get_or_create(
+        region=region,
+        kind=kind,
+        key=key,
+        defaults={
+            "subject": subject,
+            "body": body,
+            "recipients": len(recipients),
+            "agency": agency,
+            "period": period,
+        },
+    )
+    if created and recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    return int(created)
+
+
+# --- the open data portal (CKAN) ----------------------------------------------------------------
+
+
+@dataclass
+class PortalData:
+    url: str
+    organization: str
+    package_name: str
+    token: str  # empty: keep the stored one
+    is_active: bool = True
+
+
+@transaction.atomic
+def portal_save(*, region: Region, data: PortalData, actor: User) -> OpenDataPortal:
+    """Set the region's CKAN portal: address, organisation, dataset name and (when given) a new API token."""
+    _require(actor, PUBLISH_OPEN_DATA, region)
+    portal = OpenDataPortal.objects.select_for_update().filter(region=region).first() or OpenDataPortal(region=region)
+    if urlsplit(data.url).scheme not in ("http", "https"):
+        raise MonitoringError(_(PORTAL_URL), field="url")
+    for field, value in (("organization", data.organization), ("package_name", data.package_name)):
+        if not CKAN_NAME.fullmatch(value):
+            raise MonitoringError(_(CKAN_NAME_RULE), field=field)
+    if not data.token and not portal.token_sealed:
+        raise MonitoringError(_(TOKEN_REQUIRED), field="token")
+    portal.url, portal.organization = data.url, data.organization
+    portal.package_name, portal.is_active = data.package_name, data.is_active
+    if data.token:
+        portal.seal(data.token)
+    _validated(portal).save()
+    # AuditAction has no code for the portal yet (the audit room owns that enum); the row keeps updated_at.
+    log.info("open data portal of %s set to %s (token %s)", region.slug, data.url, "changed" if data.token else "kept")
+    return portal
+
+
+@dataclass
+class Publication:
+    ok: bool
+    resources: int
+    message: str
+
+
+def opendata_publish(*, region: Region, actor: User | None) -> Publication:
+    """Push every open data table (CSV and JSON) to the region's CKAN package, creating it the first time.
+
+    No transaction is held while the portal is called; the outcome is stored on the portal afterwards.
+    A resource is matched by its stable name (`programmes.csv`), so a second run updates instead of adding.
+    """
+    if actor is not None:
+        _require(actor, PUBLISH_OPEN_DATA, region)
+    portal = OpenDataPortal.objects.for_region(region).first()
+    if portal is None:
+        raise MonitoringError(_(NO_PORTAL))
+    with translation.override(settings.LANGUAGE_CODE):
+        uploads = _uploads(region)
+        client = ckan.CkanClient(portal.url, portal.token())
+        try:
+            count = _push(client, portal, region, uploads)
+        except ckan.CkanError as error:
+            return _publication_stored(portal, Publication(False, 0, error.message))
+    return _publication_stored(portal, Publication(True, count, ""))
+
+
+def _uploads(region: Region) -> list[ckan.Upload]:
+    uploads = []
+    for d in opendata.DATASETS.values():
+        description = f"{d.title}. {d.description}"
+        uploads.append(
+            ckan.Upload(f"{d.name}.csv", description, "CSV", f"{region.slug}-{d.name}.csv",
+                        opendata.as_csv(d, region).encode(), "text/csv")
+        )  # fmt: skip
+        uploads.append(
+            ckan.Upload(f"{d.name}.json", description, "JSON", f"{region.slug}-{d.name}.json",
+                        opendata.as_json(d, region).encode(), "application/json")
+        )  # fmt: skip
+    return uploads
+
+
+def _push(client: ckan.CkanClient, portal: OpenDataPortal, region: Region, uploads: list[ckan.Upload]) -> int:
+    package = client.package_show(portal.package_name)
+    if package is None:
+        package = client.package_create(
+            name=portal.package_name,
+            owner_org=portal.organization,
+            title=_("Smart City %(region)s: programmes and results") % {"region": region.name},
+            notes=_("Published programmes, indicators, milestones and the Smart City evaluation of %(region)s, "
+                    "updated by Kota Cerdas.") % {"region": region.name},
+        )  # fmt: skip
+    existing = {r.get("name"): r.get("id") for r in package.get("resources", []) if isinstance(r, dict)}
+    for upload in uploads:
+        resource_id = existing.get(upload.name)
+        if resource_id:
+            client.resource_update(resource_id=str(resource_id), upload=upload)
+        else:
+            client.resource_create(package_id=str(package["id"]), upload=upload)
+    return len(uploads)
+
+
+def _publication_stored(portal: OpenDataPortal, publication: Publication) -> Publication:
+    now = timezone.now()
+    changes: dict[str, Any] = {"last_attempt_at": now, "last_error": publication.message[:2000]}
+    if publication.ok:
+        changes["last_published_at"] = now
+    OpenDataPortal.objects.filter(pk=portal.pk).update(**changes)
+    return publication

@@ -7,6 +7,8 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("programmes/<pk:programme_id>/", views.programme_results, name="results"),
+    path("programmes/<pk:programme_id>/report.pdf", views.programme_download, {"fmt": "pdf"}, name="programme_pdf"),
+    path("programmes/<pk:programme_id>/report.xlsx", views.programme_download, {"fmt": "xlsx"}, name="programme_xlsx"),
     path("programmes/<pk:programme_id>/indicators/", views.indicator_create, name="indicator_create"),
     path("programmes/<pk:programme_id>/targets/", views.target_set, name="target_set"),
     path("programmes/<pk:programme_id>/milestones/", views.milestone_create, name="milestone_create"),
@@ -20,6 +22,12 @@ urlpatterns = [
     path("statuses/", views.status_catalogue, name="statuses"),
     path("evaluations/", views.evaluation_list, name="evaluations"),
     path("evaluations/<pk:evaluation_id>/", views.evaluation_detail, name="evaluation"),
+    path("evaluations/<pk:evaluation_id>/report.pdf", views.evaluation_download, {"fmt": "pdf"}, name="evaluation_pdf"),
+    path(
+        "evaluations/<pk:evaluation_id>/report.xlsx", views.evaluation_download, {"fmt": "xlsx"}, name="evaluation_xlsx"
+    ),
     path("evaluations/<pk:evaluation_id>/publish/", views.evaluation_publish, name="evaluation_publish"),
     path("scores/<pk:score_id>/verify/", views.score_verify, name="score_verify"),
+    path("open-data/", views.portal, name="portal"),
+    path("open-data/publish/", views.portal_publish, name="portal_publish"),
 ]

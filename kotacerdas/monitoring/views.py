@@ -17,7 +17,7 @@ from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.selectors import coverage_matrix
-from kotacerdas.monitoring import evidence, selectors, services
+from kotacerdas.monitoring import documents, evidence, selectors, services
 from kotacerdas.monitoring import forms as mforms
 from kotacerdas.monitoring.models import (
     DEFAULT_STATUS_PERCENT,
@@ -25,6 +25,7 @@ from kotacerdas.monitoring.models import (
     EvaluationScore,
     Indicator,
     Milestone,
+    OpenDataPortal,
     Period,
     ProgressReport,
     StatusPercent,
@@ -58,6 +59,7 @@ def dashboard(request: RegionRequest, region: Region) -> HttpResponse:
         "board": selectors.dashboard(region=region),
         "uncovered": matrix.uncovered_elements,
         "silent": matrix.silent_agencies,
+        "can_publish": has_perm(request.user, services.PUBLISH_OPEN_DATA, region),
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -369,3 +371,75 @@ def evaluation_publish(request: RegionRequest, region: Region, evaluation_id: in
     if attempt(request, None, lambda: services.evaluation_publish(evaluation=evaluation, actor=request.user)):
         messages.success(request, _("The evaluation is published."))
     return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
+
+
+# --- the open data portal -----------------------------------------------------------------------
+
+
+@region_page(perm=services.PUBLISH_OPEN_DATA)
+def portal(request: RegionRequest, region: Region) -> HttpResponse:
+    """Diskominfo sets the region's CKAN portal and publishes the open data tables to it."""
+    current = OpenDataPortal.objects.for_region(region).first()
+    initial = {"package_name": f"kota-cerdas-{region.slug}", "is_active": True}
+    if current is not None:
+        initial = {f: getattr(current, f) for f in ("url", "organization", "package_name", "is_active")}
+    form = mforms.PortalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.to_data()
+        if attempt(request, form, lambda: services.portal_save(region=region, data=data, actor=request.user)):
+            messages.success(request, _("The portal settings were saved."))
+            return redirect("monitoring:portal", region_slug=region.slug)
+    return render(request, "monitoring/portal.html", {"form": form, "portal": current})
+
+
+@require_POST
+@region_page(perm=services.PUBLISH_OPEN_DATA)
+def portal_publish(request: RegionRequest, region: Region) -> HttpResponse:
+    publication = attempt(request, None, lambda: services.opendata_publish(region=region, actor=request.user))
+    if publication is not None and publication.ok:
+        messages.success(request, _("%(count)s files were published to the portal.") % {"count": publication.resources})
+    elif publication is not None:
+        messages.error(request, _("The portal refused the publication: %(reason)s") % {"reason": publication.message})
+    return redirect("monitoring:portal", region_slug=region.slug)
+
+
+# --- the printable reports (PDF and XLSX) -------------------------------------------------------
+
+DOWNLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(document: documents.Document, fmt: str, filename: str) -> HttpResponse:
+    content = documents.as_pdf(document) if fmt == "pdf" else documents.as_xlsx(document)
+    response = HttpResponse(content, content_type=DOWNLOAD_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@region_page(perm=Perm.DASHBOARD_VIEW)
+def evaluation_download(request: RegionRequest, region: Region, evaluation_id: int, fmt: str) -> HttpResponse:
+    """The year's evaluation report: index, scores, per smart dimension, n of m running, year on year."""
+    evaluation = selectors.get_evaluation(region=region, pk=evaluation_id)
+    document = documents.evaluation_document(
+        result=selectors.evaluation_detail(evaluation=evaluation),
+        history=selectors.evaluation_history(region=region),
+        dimensions=selectors.dimension_rows(region=region),
+    )
+    return _download(document, fmt, documents.evaluation_filename(evaluation, fmt))
+
+
+@region_page(perm=VIEW)
+def programme_download(request: RegionRequest, region: Region, programme_id: int, fmt: str) -> HttpResponse:
+    """One programme's progress report, for those who may open its results page."""
+    programme = planning.get_programme(region=region, pk=programme_id, user=request.user)
+    children = list(
+        Programme.objects.for_region(region)
+        .filter(parent=programme)
+        .select_related("lead_agency", "progress")
+        .order_by("title")
+    )
+    document = documents.programme_document(results=selectors.programme_results(programme=programme), children=children)
+    return _download(document, fmt, documents.programme_filename(programme, fmt))

@@ -26,6 +26,7 @@ from kotacerdas.monitoring.models import (
     EvaluationDimension,
     EvaluationScore,
     IndicatorValue,
+    OpenDataPortal,
     Period,
     ProgressReport,
     ReportStatus,
@@ -37,6 +38,7 @@ from kotacerdas.monitoring.services import (
     PERCENT_RANGE,
     PERIOD_LOCKED,
     REPORT_FROZEN,
+    TOKEN_REQUIRED,
     WEIGHTS_SUM,
     ReportData,
 )
@@ -47,6 +49,7 @@ from kotacerdas.monitoring.tests.factories import (
     committed,
     png_upload,
 )
+from kotacerdas.monitoring.tests.fake_ckan import ORGANIZATION, TOKEN, FakeCkan
 
 R = ReportStatus
 
@@ -593,3 +596,59 @@ class EvaluationViewTests(MonitoringViewTestCase):
         self.assertEqual(self.client.get(self.url("evaluations")).status_code, 403)
         self.assertIsNone(EvaluationScore.objects.get().verified_score)
         self.assertEqual(Evaluation.objects.count(), 1)
+
+
+class PortalViewTests(MonitoringViewTestCase):
+    def settings_form(self, url: str, **overrides: str) -> dict[str, str]:
+        data = {"url": url, "organization": ORGANIZATION, "package_name": "kota-cerdas-kotaraya", "token": TOKEN}
+        data["is_active"] = "on"
+        return data | overrides
+
+    def test_it_lets_diskominfo_set_the_portal_and_publish_to_it(self) -> None:
+        self.client.force_login(self.officer)
+        page = self.client.get(self.url("portal"))
+        self.assertContains(page, 'value="kota-cerdas-kotaraya"')
+        with FakeCkan() as ckan:
+            response = self.client.post(self.url("portal"), self.settings_form(ckan.url))
+            self.assertRedirects(response, self.url("portal"))
+            page = self.client.get(self.url("portal"))
+            self.assertNotContains(page, TOKEN)
+            self.assertContains(page, self.url("portal_publish"))
+            response = self.client.post(self.url("portal_publish"))
+        self.assertRedirects(response, self.url("portal"))
+        self.assertEqual(
+            self.messages_of(response), [gettext("%(count)s files were published to the portal.") % {"count": 10}]
+        )
+        self.assertEqual(len(ckan.packages["kota-cerdas-kotaraya"].resources), 10)
+
+    def test_it_shows_the_portals_refusal_as_a_message_and_on_the_page(self) -> None:
+        self.client.force_login(self.officer)
+        with FakeCkan() as ckan:
+            self.client.post(self.url("portal"), self.settings_form(ckan.url, token="token-salah"))
+            response = self.client.post(self.url("portal_publish"))
+        reason = "package_show: Authorization Error (HTTP 403): Access denied"
+        self.assertEqual(
+            self.messages_of(response)[-1],
+            gettext("The portal refused the publication: %(reason)s") % {"reason": reason},
+        )
+        self.assertContains(self.client.get(self.url("portal")), reason)
+
+    def test_it_shows_bad_settings_as_form_errors_and_stores_nothing(self) -> None:
+        self.client.force_login(self.officer)
+        response = self.client.post(self.url("portal"), self.settings_form("bukan alamat", package_name="Nama Paket"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(set(response.context["form"].errors), {"url"})
+        response = self.client.post(self.url("portal"), self.settings_form("https://data.kotaraya.go.id", token=""))
+        self.assertEqual(response.context["form"].errors["token"], [gettext(TOKEN_REQUIRED)])
+        self.assertFalse(OpenDataPortal.objects.exists())
+
+    def test_it_is_for_diskominfo_only(self) -> None:
+        for user in (self.planner, self.operator, self.leader, self.inspector):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(self.url("portal")).status_code, 403)
+                self.assertEqual(self.client.post(self.url("portal_publish")).status_code, 403)
+                if user != self.operator:  # agency operators do not see the dashboard at all
+                    self.assertNotContains(self.client.get(self.url("dashboard")), self.url("portal"))
+        self.client.force_login(self.officer)
+        self.assertContains(self.client.get(self.url("dashboard")), self.url("portal"))
