@@ -122,6 +122,7 @@ REGION_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
 # platform-level pages and the admin).
 NEUTRAL_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "fmt": lambda c: "json",
+    "dataset": lambda c: "programmes",  # an open data table of the monitoring room (the region comes from the slug)
     "kind": lambda c: "correction",
     "action": lambda c: "start_review",  # a valid step for the submitted proposal: a leak would be a write
     "uidb64": lambda c: urlsafe_base64_encode(force_bytes(c.planner.pk)),
