@@ -9,12 +9,21 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import FileExtensionValidator
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.regions.models import Area, AreaLevel, Region
-from kotacerdas.servicerequests.models import AttributeType, RequestKind, Service, ServiceAttribute
-from kotacerdas.servicerequests.services import CONSENT_PURPOSE, CitizenData, RequestData
+from kotacerdas.servicerequests.models import (
+    OPEN_STATUSES,
+    AttributeType,
+    RequestKind,
+    RequestStatus,
+    Service,
+    ServiceAttribute,
+)
+from kotacerdas.servicerequests.selectors import PublicFilter, QueueFilter
+from kotacerdas.servicerequests.services import CONSENT_PURPOSE, CitizenData, Correction, RequestData
 
 MAX_PHOTO = 5 * 1024 * 1024
 
@@ -168,4 +177,149 @@ class ServiceForm(forms.Form):
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.for_region(region).filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class NikForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK"), min_length=16, max_length=16, help_text=_("16 digits, as on your KTP. Stored encrypted.")
+    )
+    consent = forms.BooleanField(label=_(CONSENT_PURPOSE), required=True)
+
+
+class QueueFilterForm(forms.Form):
+    """The work queues' filters; a value that does not fit is reported and ignored."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+    area = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Area.objects.none(), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        open_statuses = [(value, label) for value, label in RequestStatus.choices if value in OPEN_STATUSES]
+        self.fields["status"].choices = [("", _("All open")), *open_statuses]  # type: ignore[attr-defined]
+        self.fields["service"].queryset = Service.objects.for_region(region).order_by("name")  # type: ignore[attr-defined]
+        self.fields["area"].queryset = _villages(region)  # type: ignore[attr-defined]
+
+    def to_filter(self) -> QueueFilter:
+        d = self.cleaned_data if self.is_valid() else _valid_part(self)
+        return QueueFilter(
+            status=d.get("status") or "",
+            service=d.get("service"),
+            area=d.get("area"),
+            overdue=bool(d.get("overdue")),
+        )
+
+
+class PublicFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("Still being handled")), ("closed", _("Finished"))],
+    )
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+    area = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Area.objects.none(), required=False)
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.for_region(region).active().order_by("name")  # type: ignore[attr-defined]
+        self.fields["area"].queryset = _villages(region)  # type: ignore[attr-defined]
+
+    def to_filter(self) -> PublicFilter:
+        d = self.cleaned_data if self.is_valid() else _valid_part(self)
+        return PublicFilter(state=d.get("state") or "", service=d.get("service"), area=d.get("area"))
+
+
+def _villages(region: Region) -> Any:
+    return Area.objects.for_region(region).filter(level=AreaLevel.VILLAGE).order_by("name")
+
+
+def _valid_part(form: forms.Form) -> dict[str, Any]:
+    """The fields that passed validation (Django keeps only those in cleaned_data)."""
+    return getattr(form, "cleaned_data", {})
+
+
+class CorrectionForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    nik = forms.CharField(
+        label=_("New NIK"), min_length=16, max_length=16, required=False, help_text=_("Leave empty to keep the NIK.")
+    )
+    response = forms.CharField(
+        label=_("Answer to the citizen"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def to_correction(self) -> Correction:
+        d = self.cleaned_data
+        return Correction(full_name=d["full_name"], email=d["email"], phone=d["phone"].strip(), nik=d["nik"])
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I checked the request: delete this citizen's personal data and close the account."), required=True
+    )
+    response = forms.CharField(
+        label=_("Answer to the citizen"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefuseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Why the request is refused"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you need the full NIK"),
+        max_length=500,
+        help_text=_("Recorded in the audit log with your name."),
+    )
+
+
+class QuestionForm(forms.Form):
+    """An extra question; choices one per line, as `key = Shown name` or just the name."""
+
+    description = forms.CharField(label=_("Question"), max_length=300)
+    code = forms.CharField(label=_("Code"), max_length=40, help_text=_("Short, without spaces, e.g. pole_number."))
+    datatype = forms.ChoiceField(label=_("Answer type"), choices=AttributeType.choices)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    values = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For a choice question: one per line, e.g. “kampung = Jalan kampung”."),
+    )
+    datatype_description = forms.CharField(label=_("Hint"), max_length=300, required=False)
+    order = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, required=False)
+
+    def clean_values(self) -> list[dict[str, str]]:
+        choices = []
+        for line in self.cleaned_data["values"].splitlines():
+            if not line.strip():
+                continue
+            key, _sep, name = line.partition("=")
+            key, name = (key.strip(), name.strip()) if name.strip() else (slugify(line)[:40], line.strip())
+            if not key:
+                raise forms.ValidationError(_("Give each choice a key of letters or digits."))
+            choices.append({"key": key[:40], "name": name[:200]})
+        return choices
+
+    @staticmethod
+    def initial_of(attribute: ServiceAttribute) -> dict[str, Any]:
+        lines = "\n".join(f"{v.get('key')} = {v.get('name')}" for v in attribute.values)
+        fields = ("description", "code", "datatype", "required", "datatype_description", "order")
+        return {**{name: getattr(attribute, name) for name in fields}, "values": lines}
+
+
+class RouteForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Kemantren or kelurahan"), queryset=Area.objects.none())
+    agency = forms.ModelChoiceField(label=_("Handled by"), queryset=Agency.objects.none())
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = Area.objects.for_region(region).filter(level__lte=AreaLevel.VILLAGE).select_related("parent")
+        self.fields["area"].queryset = areas.order_by("level", "name")  # type: ignore[attr-defined]
         self.fields["agency"].queryset = Agency.objects.for_region(region).filter(is_active=True)  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -45,18 +47,49 @@ class DataRequestKind(models.TextChoices):
     ERASURE = "erasure", _("Deletion")
 
 
+class DataRequestOutcome(models.TextChoices):
+    CORRECTED = "corrected", _("Corrected")
+    ERASED = "erased", _("Deleted")
+    REFUSED = "refused", _("Refused")
+
+
+class DataRequestQuerySet(RegionOwnedQuerySet["DataRequest"]):
+    def open(self) -> DataRequestQuerySet:
+        return self.filter(handled_at__isnull=True)
+
+
 class DataRequest(RegionOwnedModel):
-    """A citizen's request to correct or delete what the region holds (UU 27/2022)."""
+    """A citizen's request to correct or delete what the region holds (UU 27/2022), and how the coordinator answered."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    kind = models.CharField(max_length=12, choices=DataRequestKind.choices)
-    message = models.TextField(blank=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=DataRequestKind.choices)
+    message = models.TextField(_("message"), blank=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=DataRequestOutcome.choices, blank=True)
+    response = models.TextField(_("answer to the citizen"), blank=True)
 
-    objects = RegionOwnedQuerySet["DataRequest"].as_manager()
+    objects = DataRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_at__isnull=True, outcome="") | Q(handled_at__isnull=False) & ~Q(outcome=""),
+                name="data_request_outcome_when_handled",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None
 
 
 class ServiceType(models.TextChoices):
@@ -212,6 +245,13 @@ def request_photo_path(request: ServiceRequest, filename: str) -> str:
 class ServiceRequestQuerySet(RegionOwnedQuerySet["ServiceRequest"]):
     def visible_to_public(self) -> ServiceRequestQuerySet:
         return self.filter(is_secret=False)
+
+    def overdue(self, now: dt.datetime) -> ServiceRequestQuerySet:
+        """Past the first-answer deadline unanswered, or past the resolution deadline unresolved."""
+        return self.filter(
+            Q(responded_at__isnull=True, response_due_at__lt=now)
+            | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+        )
 
 
 class ServiceRequest(RegionOwnedModel):

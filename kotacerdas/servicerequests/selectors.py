@@ -9,15 +9,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kotacerdas.accounts.roles import Perm
+from kotacerdas.accounts.models import User
+from kotacerdas.accounts.roles import Perm, Role
 from kotacerdas.accounts.selectors import agencies_user_acts_for, has_perm
 from kotacerdas.agencies.models import Agency
-from kotacerdas.regions.models import Region
-from kotacerdas.servicerequests.models import OPEN_STATUSES, RequestStatus, Service, ServiceRequest
+from kotacerdas.regions.models import Area, Region
+from kotacerdas.servicerequests.models import (
+    OPEN_STATUSES,
+    CitizenProfile,
+    DataRequest,
+    RequestStatus,
+    RoutingRule,
+    Service,
+    ServiceAttribute,
+    ServiceRequest,
+    ServiceRequestQuerySet,
+)
 
 QUEUE_SIZE = 100
 
@@ -76,17 +87,149 @@ def my_requests(*, region: Region, user: Any) -> QuerySet[ServiceRequest]:
     )
 
 
+def citizen_has_nik(user: Any) -> bool:
+    """The citizen's NIK is on file (an account made by staff or the demo may have none yet)."""
+    return CitizenProfile.objects.filter(user=user).exclude(nik_encrypted="").exists()
+
+
+def my_data_requests(*, region: Region, user: Any) -> list[DataRequest]:
+    return list(DataRequest.objects.for_region(region).filter(user=user)[:QUEUE_SIZE])
+
+
+# --- what the public sees -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicFilter:
+    """The public list's filters, already checked: open or closed, a service, a kelurahan (with its RWs and RTs)."""
+
+    state: str = ""
+    service: Service | None = None
+    area: Area | None = None
+
+
+def public_requests(*, region: Region, wanted: PublicFilter) -> QuerySet[ServiceRequest]:
+    """The region's requests anyone may see (never a secret one), newest first; no reporter is read."""
+    requests = (
+        ServiceRequest.objects.for_region(region)
+        .visible_to_public()
+        .select_related("service", "agency", "area")
+        .defer("reporter_name", "reporter_email", "reporter_phone", "citizen", "device_id", "account_id")
+    )
+    if wanted.state == "open":
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    elif wanted.state == "closed":
+        requests = requests.exclude(status__in=OPEN_STATUSES)
+    if wanted.service is not None:
+        requests = requests.filter(service=wanted.service)
+    if wanted.area is not None:
+        requests = requests.filter(_within(wanted.area))
+    return requests.order_by("-requested_at", "-id")
+
+
+def _within(area: Area) -> Q:
+    """The area itself and up to two levels below it (a kelurahan's RWs and RTs)."""
+    return Q(area=area) | Q(area__parent=area) | Q(area__parent__parent=area)
+
+
+# --- the coordinator's screens --------------------------------------------------------------------
+
+
+def data_requests(*, region: Region) -> tuple[list[DataRequest], list[DataRequest]]:
+    """The region's correction and deletion requests: the open ones (oldest first) and the latest answered."""
+    base = DataRequest.objects.for_region(region).select_related("user__citizen", "handled_by")
+    waiting = list(base.open().order_by("created_at", "id")[:QUEUE_SIZE])
+    answered = list(base.filter(handled_at__isnull=False).order_by("-handled_at", "-id")[:QUEUE_SIZE])
+    return waiting, answered
+
+
+def get_data_request(*, region: Region, pk: int) -> DataRequest:
+    item = DataRequest.objects.for_region(region).select_related("user__citizen", "handled_by").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    item.region = region
+    return item
+
+
+def get_citizen(*, region: Region, pk: int) -> User:
+    """A citizen of the region (staff accounts and citizens of other regions are not found here)."""
+    citizen = (
+        User.objects.filter(pk=pk, memberships__region=region, memberships__role=Role.CITIZEN)
+        .select_related("citizen")
+        .distinct()
+        .first()
+    )
+    if citizen is None:
+        raise Http404
+    return citizen
+
+
+@dataclass
+class CitizenRecord:
+    """What the region holds about one citizen, as the coordinator sees it (the NIK masked)."""
+
+    user: User
+    profile: CitizenProfile | None
+    requests: list[ServiceRequest]
+    data_requests: list[DataRequest]
+
+
+def citizen_record(*, region: Region, citizen: User) -> CitizenRecord:
+    profile = getattr(citizen, "citizen", None)
+    requests = ServiceRequest.objects.for_region(region).filter(citizen=citizen).select_related("service", "agency")
+    return CitizenRecord(
+        user=citizen,
+        profile=profile,
+        requests=list(requests[:QUEUE_SIZE]),
+        data_requests=list(DataRequest.objects.for_region(region).filter(user=citizen)[:QUEUE_SIZE]),
+    )
+
+
+def service_questions(*, service: Service) -> list[ServiceAttribute]:
+    return list(ServiceAttribute.objects.filter(service=service))
+
+
+def service_routes(*, service: Service) -> list[RoutingRule]:
+    return list(RoutingRule.objects.filter(service=service).select_related("area", "agency").order_by("area__name"))
+
+
+def get_question(*, service: Service, pk: int) -> ServiceAttribute:
+    attribute = ServiceAttribute.objects.filter(service=service, pk=pk).first()
+    if attribute is None:
+        raise Http404
+    attribute.service = service
+    return attribute
+
+
+def get_route(*, service: Service, pk: int) -> RoutingRule:
+    rule = RoutingRule.objects.filter(service=service, pk=pk).select_related("area", "agency").first()
+    if rule is None:
+        raise Http404
+    rule.service = service
+    return rule
+
+
 @dataclass
 class Queue:
     title: str
     requests: list[ServiceRequest]
 
 
-def work_queues(*, region: Region, user: Any) -> list[Queue]:
+@dataclass(frozen=True)
+class QueueFilter:
+    """The work queues' filters, already checked: a status, a service, a kelurahan, overdue only."""
+
+    status: str = ""
+    service: Service | None = None
+    area: Area | None = None
+    overdue: bool = False
+
+
+def work_queues(*, region: Region, user: Any, wanted: QueueFilter | None = None) -> list[Queue]:
     """The coordinator's verification queue and each agency's open requests, overdue first."""
     now = timezone.now()
     queues = []
-    base = ServiceRequest.objects.for_region(region).select_related("service", "agency")
+    base = _filtered(ServiceRequest.objects.for_region(region).select_related("service", "agency"), wanted, now)
     if has_perm(user, Perm.REQUEST_COORDINATE, region):
         new = base.filter(status__in=[RequestStatus.SUBMITTED, RequestStatus.POSTPONED]).order_by("requested_at")
         queues.append(Queue("coordinator", _marked(list(new[:QUEUE_SIZE]), now)))
@@ -97,6 +240,20 @@ def work_queues(*, region: Region, user: Any) -> list[Queue]:
             )
             queues.append(Queue(str(agency), _marked(list(handling.order_by("resolution_due_at")[:QUEUE_SIZE]), now)))
     return queues
+
+
+def _filtered(requests: ServiceRequestQuerySet, wanted: QueueFilter | None, now: dt.datetime) -> ServiceRequestQuerySet:
+    if wanted is None:
+        return requests
+    if wanted.status:
+        requests = requests.filter(status=wanted.status)
+    if wanted.service is not None:
+        requests = requests.filter(service=wanted.service)
+    if wanted.area is not None:
+        requests = requests.filter(_within(wanted.area))
+    if wanted.overdue:
+        requests = requests.overdue(now)
+    return requests
 
 
 def _marked(requests: list[ServiceRequest], now: dt.datetime) -> list[ServiceRequest]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +36,7 @@ from kotacerdas.servicerequests.models import (
     CitizenProfile,
     DataRequest,
     DataRequestKind,
+    DataRequestOutcome,
     RequestKind,
     RequestStatus,
     RequestUpdate,
@@ -70,6 +72,20 @@ REOPEN_TOO_LATE = gettext_noop("A fixed request can be reopened within %(days)d 
 NOT_YOURS = gettext_noop("Only the citizen who sent the request can do this.")
 CODE_TAKEN = gettext_noop("This code is already used by another service.")
 IDEMPOTENCY_KEY_INVALID = gettext_noop("The idempotency key must be 8 to 64 letters, digits or dashes.")
+NIK_REQUIRED = gettext_noop("Add your NIK before you send a request.")
+NIK_ON_FILE = gettext_noop("Your NIK is already on file. To change it, ask for a correction.")
+NIK_OF_ANOTHER = gettext_noop("Another account already has this NIK.")
+NIK_NOT_ON_FILE = gettext_noop("This citizen has no NIK on file yet; they add it themselves.")
+NAME_REQUIRED = gettext_noop("Give the full name.")
+EMAIL_INVALID = gettext_noop("Give a valid e-mail address.")
+DATA_REQUEST_ANSWERED = gettext_noop("This data request has already been answered.")
+DATA_REQUEST_OTHER_KIND = gettext_noop("This data request asks for something else.")
+NOTHING_CORRECTED = gettext_noop("Nothing was changed. Change a detail, or refuse the request with a reason.")
+ANSWER_REQUIRED = gettext_noop("Write the answer the citizen will read.")
+CHOICES_REQUIRED = gettext_noop("A choice question needs at least one choice.")
+CHOICES_NOT_UNIQUE = gettext_noop("Each choice needs its own key.")
+CHOICES_ONLY_FOR_LISTS = gettext_noop("Only a choice question has choices.")
+QUESTION_CODE_TAKEN = gettext_noop("Another question of this service already uses this code.")
 
 CONSENT_VERSION = "2026-1"
 CONSENT_PURPOSE = gettext_noop(
@@ -115,12 +131,7 @@ def _check_citizen(data: CitizenData) -> str:
         raise RequestError(_(CONTACT_REQUIRED), field="email")
     if data.phone and not PHONE.fullmatch(data.phone):
         raise RequestError(_(PHONE_INVALID), field="phone")
-    try:
-        nik_codec.validate_nik(data.nik)
-    except ValidationError as error:
-        raise RequestError(error.messages[0], field="nik") from error
-    if CitizenProfile.objects.filter(nik_digest=nik_codec.digest(data.nik)).exists():
-        raise RequestError(_(NIK_TAKEN), field="nik")
+    _check_nik(data.nik)
     username = (data.email or data.phone).lower()
     if User.objects.filter(username=username).exists() or (
         data.phone and User.objects.filter(phone=data.phone).exists()
@@ -138,15 +149,11 @@ def citizen_register(*, region: Region, data: CitizenData) -> User:
     )
     User.objects.filter(pk=user.pk).update(phone=data.phone)
     user.phone = data.phone
-    CitizenProfile.objects.create(
-        user=user,
-        nik_encrypted=nik_codec.encrypt(data.nik),
-        nik_digest=nik_codec.digest(data.nik),
-        nik_last4=data.nik[-4:],
-        consent_purpose=CONSENT_PURPOSE,
-        consent_version=CONSENT_VERSION,
-        consent_at=timezone.now(),
+    profile = CitizenProfile(
+        user=user, consent_purpose=CONSENT_PURPOSE, consent_version=CONSENT_VERSION, consent_at=timezone.now()
     )
+    _set_nik(profile, data.nik)
+    profile.save()
     accounts.membership_grant(user=user, role=Role.CITIZEN, region=region, actor=user)
     audit.record(
         actor=user,
@@ -156,6 +163,59 @@ def citizen_register(*, region: Region, data: CitizenData) -> User:
         after={"consent_version": CONSENT_VERSION},
     )
     return user
+
+
+def _check_nik(nik: str, *, owner: User | None = None, taken: str = NIK_TAKEN) -> None:
+    """A well-formed NIK that no other account holds (compared through the keyed digest only)."""
+    try:
+        nik_codec.validate_nik(nik)
+    except ValidationError as error:
+        raise RequestError(error.messages[0], field="nik") from error
+    holders = CitizenProfile.objects.filter(nik_digest=nik_codec.digest(nik))
+    if owner is not None:
+        holders = holders.exclude(user=owner)
+    if holders.exists():
+        raise RequestError(_(taken), field="nik")
+
+
+def _set_nik(profile: CitizenProfile, nik: str) -> None:
+    profile.nik_encrypted = nik_codec.encrypt(nik)
+    profile.nik_digest = nik_codec.digest(nik)
+    profile.nik_last4 = nik[-4:]
+
+
+def _is_citizen_of(user: User | None, region: Region) -> bool:
+    """The user holds the citizen role in the region (staff accounts are not erased or revealed here)."""
+    return user is not None and has_perm(user, Perm.REQUEST_SUBMIT, region)
+
+
+@transaction.atomic
+def citizen_nik_add(*, user: User, region: Region, nik: str, consent: bool) -> CitizenProfile:
+    """Put the NIK of a citizen whose account has none (made by staff or the demo) on file, with their consent."""
+    _require(user, Perm.REQUEST_SUBMIT, region)
+    if not consent:
+        raise RequestError(_(CONSENT_REQUIRED), field="consent")
+    profile = CitizenProfile.objects.select_for_update().filter(user=user).first()
+    if profile is not None and profile.nik_encrypted:
+        raise RequestError(_(NIK_ON_FILE), field="nik")
+    _check_nik(nik)
+    profile = profile or CitizenProfile(user=user)
+    _set_nik(profile, nik)
+    profile.consent_purpose, profile.consent_version = CONSENT_PURPOSE, CONSENT_VERSION
+    profile.consent_at = timezone.now()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError as error:  # the same NIK put on file by another account at the same moment
+        raise RequestError(_(NIK_TAKEN), field="nik") from error
+    audit.record(
+        actor=user,
+        action=AuditAction.CITIZEN_NIK_ADDED,
+        target=user,
+        region=region,
+        after={"consent_version": CONSENT_VERSION},
+    )
+    return profile
 
 
 def citizen_export(*, user: User, region: Region) -> dict[str, Any]:
@@ -212,10 +272,10 @@ def citizen_data_request(*, user: User, region: Region, kind: str, message: str)
 
 
 @transaction.atomic
-def citizen_erase(*, user: User, region: Region, actor: User) -> None:
+def citizen_erase(*, user: User, region: Region, actor: User, response: str = "") -> None:
     """Erase a citizen's personal data (their requests stay, without a reporter); the account is closed."""
     _require(actor, Perm.REQUEST_COORDINATE, region)
-    if not is_member(user, region):
+    if not _is_citizen_of(user, region):
         raise NotAllowed(_(NOT_PERMITTED))
     CitizenProfile.objects.filter(user=user).update(
         nik_encrypted="", nik_digest=None, nik_last4="", erased_at=timezone.now()
@@ -226,22 +286,170 @@ def citizen_erase(*, user: User, region: Region, actor: User) -> None:
     )
     user.set_unusable_password()
     User.objects.filter(pk=user.pk).update(password=user.password)
-    DataRequest.objects.filter(user=user, kind=DataRequestKind.ERASURE, handled_at__isnull=True).update(
-        handled_at=timezone.now()
+    # A correction asked for earlier has nothing left to correct: every open data request ends here.
+    DataRequest.objects.filter(user=user, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=actor, outcome=DataRequestOutcome.ERASED, response=response.strip()
     )
     user.refresh_from_db()  # the audit entry names the erased account, not the person
     audit.record(actor=actor, action=AuditAction.CITIZEN_ERASED, target=user, region=region)
 
 
 @transaction.atomic
-def citizen_nik_reveal(*, user: User, region: Region, actor: User) -> str:
-    """Show a citizen's full NIK to the coordinator; every such read is audited."""
+def citizen_nik_reveal(*, user: User, region: Region, reason: str, actor: User) -> str:
+    """Show a citizen's full NIK to the coordinator, for a stated reason; every such read is audited."""
     _require(actor, Perm.REQUEST_COORDINATE, region)
     profile = CitizenProfile.objects.filter(user=user).first()
-    if profile is None or not profile.nik_encrypted or not is_member(user, region):
+    if profile is None or not profile.nik_encrypted or not _is_citizen_of(user, region):
         raise NotAllowed(_(NOT_PERMITTED))
-    audit.record(actor=actor, action=AuditAction.CITIZEN_RECORD_VIEWED, target=user, region=region)
+    if not reason.strip():
+        raise RequestError(_(REASON_REQUIRED), field="reason")
+    audit.record(
+        actor=actor,
+        action=AuditAction.CITIZEN_RECORD_VIEWED,
+        target=user,
+        region=region,
+        after={"reason": reason.strip()[:500]},
+    )
     return nik_codec.decrypt(profile.nik_encrypted)
+
+
+# --- the coordinator answers data requests -----------------------------------------------------
+
+
+@dataclass
+class Correction:
+    """The citizen's details as they should be; an empty NIK leaves the NIK as it is."""
+
+    full_name: str
+    email: str = ""
+    phone: str = ""
+    nik: str = ""
+
+
+@transaction.atomic
+def data_request_correct(
+    *, data_request: DataRequest, correction: Correction, response: str, actor: User
+) -> DataRequest:
+    """Apply a correction the citizen asked for and answer them; the audit names the fields changed, not the values."""
+    item, user = _open_data_request(data_request, actor, DataRequestKind.CORRECTION)
+    changed = _apply_correction(user, correction)
+    if not changed:
+        raise RequestError(_(NOTHING_CORRECTED))
+    _answer(item, DataRequestOutcome.CORRECTED, response, actor)
+    after = {"fields": changed, "data_request": item.pk}
+    audit.record(actor=actor, action=AuditAction.CITIZEN_DATA_CORRECTED, target=user, region=item.region, after=after)
+    return item
+
+
+@transaction.atomic
+def data_request_erase(*, data_request: DataRequest, response: str, actor: User) -> DataRequest:
+    """Carry out a deletion request: erase the citizen's personal data and answer the request."""
+    item, user = _open_data_request(data_request, actor, DataRequestKind.ERASURE)
+    citizen_erase(user=user, region=item.region, actor=actor, response=response)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def data_request_refuse(*, data_request: DataRequest, response: str, actor: User) -> DataRequest:
+    """Refuse a correction or deletion request, with the reason the citizen will read."""
+    item, _user = _open_data_request(data_request, actor, None)
+    if not response.strip():
+        raise RequestError(_(ANSWER_REQUIRED), field="response")
+    _answer(item, DataRequestOutcome.REFUSED, response, actor)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CITIZEN_DATA_REQUEST_REFUSED,
+        target=item,
+        region=item.region,
+        after={"kind": item.kind, "response": item.response},
+    )
+    return item
+
+
+def _open_data_request(data_request: DataRequest, actor: User, kind: str | None) -> tuple[DataRequest, User]:
+    """The request, locked and still open, of the kind the answer fits, from a citizen of the region."""
+    region = data_request.region
+    _require(actor, Perm.REQUEST_COORDINATE, region)
+    item = DataRequest.objects.select_for_update().select_related("user").get(pk=data_request.pk)
+    item.region = region
+    if item.handled_at is not None:
+        raise RequestError(_(DATA_REQUEST_ANSWERED))
+    if kind is not None and item.kind != kind:
+        raise RequestError(_(DATA_REQUEST_OTHER_KIND))
+    if item.user is None or not _is_citizen_of(item.user, region):
+        raise NotAllowed(_(NOT_PERMITTED))
+    return item, item.user
+
+
+def _answer(item: DataRequest, outcome: str, response: str, actor: User) -> None:
+    now = timezone.now()
+    answer = response.strip()[:4000]
+    DataRequest.objects.filter(pk=item.pk, handled_at__isnull=True).update(
+        handled_at=now, handled_by=actor, outcome=outcome, response=answer
+    )
+    item.handled_at, item.handled_by, item.outcome, item.response = now, actor, outcome, answer
+
+
+def _apply_correction(user: User, correction: Correction) -> list[str]:
+    """Write the corrected account (and the reporter details of the citizen's requests); the names changed."""
+    values = _checked_correction(user, correction)
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    if correction.nik and _nik_changes(user, correction.nik):
+        changed.append("nik")
+    if not changed:
+        return []
+    values["username"] = _username_after(user, values["email"], values["phone"])
+    User.objects.filter(pk=user.pk).update(**values)
+    reporter = {f"reporter_{name}": values[name] for name in ("email", "phone") if name in changed}
+    if "full_name" in changed:
+        reporter["reporter_name"] = values["full_name"]
+    if reporter:
+        ServiceRequest.objects.filter(citizen=user).update(**reporter)
+    for name, value in values.items():
+        setattr(user, name, value)
+    return changed
+
+
+def _checked_correction(user: User, correction: Correction) -> dict[str, str]:
+    full_name, email, phone = correction.full_name.strip(), correction.email.strip().lower(), correction.phone.strip()
+    if not full_name:
+        raise RequestError(_(NAME_REQUIRED), field="full_name")
+    if not email and not phone:
+        raise RequestError(_(CONTACT_REQUIRED), field="email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise RequestError(_(EMAIL_INVALID), field="email") from error
+    if phone and not PHONE.fullmatch(phone):
+        raise RequestError(_(PHONE_INVALID), field="phone")
+    if phone and User.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+        raise RequestError(_(USERNAME_TAKEN), field="phone")
+    return {"full_name": full_name, "email": email, "phone": phone}
+
+
+def _nik_changes(user: User, nik: str) -> bool:
+    """True when the new NIK differs from the one on file (which must exist); it is then put on file."""
+    profile = CitizenProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.nik_encrypted:
+        raise RequestError(_(NIK_NOT_ON_FILE), field="nik")
+    if profile.nik_digest == nik_codec.digest(nik):
+        return False
+    _check_nik(nik, owner=user, taken=NIK_OF_ANOTHER)
+    _set_nik(profile, nik)
+    profile.save(update_fields=["nik_encrypted", "nik_digest", "nik_last4", "updated_at"])
+    return True
+
+
+def _username_after(user: User, email: str, phone: str) -> str:
+    """A citizen logs in with the e-mail or phone they signed up with: a corrected one becomes the login."""
+    if user.username not in {user.email.lower(), user.phone} - {""}:
+        return user.username
+    username = email or phone
+    if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+        raise RequestError(_(USERNAME_TAKEN), field="email" if email else "phone")
+    return username
 
 
 # --- catalogue and routing ----------------------------------------------------------------------
@@ -317,7 +525,7 @@ def attribute_add(
         datatype_description=datatype_description,
         order=order,
     )
-    _validated(attribute).save()
+    _save_attribute(attribute)
     audit.record(
         actor=actor,
         action=AuditAction.SERVICE_UPDATED,
@@ -326,6 +534,72 @@ def attribute_add(
         after={"attribute": code, "datatype": datatype, "required": required},
     )
     return attribute
+
+
+ATTRIBUTE_FIELDS = ("code", "datatype", "description", "required", "values", "datatype_description", "order")
+CHOICE_TYPES = frozenset({AttributeType.SINGLE, AttributeType.MULTI})
+
+
+@transaction.atomic
+def attribute_update(*, attribute: ServiceAttribute, actor: User, **fields: Any) -> ServiceAttribute:
+    """Change an extra question; answers given earlier stay as they were recorded."""
+    service = attribute.service
+    _require(actor, Perm.CATALOGUE_MANAGE, service.region)
+    unknown = set(fields) - set(ATTRIBUTE_FIELDS)
+    if unknown:
+        raise ValueError(f"not an attribute field: {sorted(unknown)}")
+    before = {name: getattr(attribute, name) for name in fields}
+    for name, value in fields.items():
+        setattr(attribute, name, value)
+    _save_attribute(attribute)
+    audit.record(
+        actor=actor,
+        action=AuditAction.SERVICE_UPDATED,
+        target=service,
+        region=service.region,
+        before={"attribute": before},
+        after={"attribute": {name: getattr(attribute, name) for name in fields}},
+    )
+    return attribute
+
+
+@transaction.atomic
+def attribute_remove(*, attribute: ServiceAttribute, actor: User) -> None:
+    """Drop an extra question from the form; answers given earlier stay on their requests."""
+    service = attribute.service
+    _require(actor, Perm.CATALOGUE_MANAGE, service.region)
+    code = attribute.code
+    attribute.delete()
+    audit.record(
+        actor=actor,
+        action=AuditAction.SERVICE_UPDATED,
+        target=service,
+        region=service.region,
+        before={"attribute": code},
+        after={"attribute": None},
+    )
+
+
+def _save_attribute(attribute: ServiceAttribute) -> None:
+    """Choice questions carry their choices (unique, non-empty keys); other questions carry none."""
+    values = attribute.values or []
+    if attribute.datatype in CHOICE_TYPES:
+        keys = [str(v.get("key", "")).strip() if isinstance(v, dict) else "" for v in values]
+        if not keys:
+            raise RequestError(_(CHOICES_REQUIRED), field="values")
+        if "" in keys or len(set(keys)) != len(keys):
+            raise RequestError(_(CHOICES_NOT_UNIQUE), field="values")
+    elif values:
+        raise RequestError(_(CHOICES_ONLY_FOR_LISTS), field="values")
+    taken = ServiceAttribute.objects.filter(service=attribute.service, code=attribute.code).exclude(pk=attribute.pk)
+    if taken.exists():
+        raise RequestError(_(QUESTION_CODE_TAKEN), field="code")
+    _validated(attribute)
+    try:
+        with transaction.atomic():
+            attribute.save()
+    except IntegrityError as error:  # the same code added at the same moment
+        raise RequestError(_(QUESTION_CODE_TAKEN), field="code") from error
 
 
 @transaction.atomic
@@ -347,6 +621,16 @@ def route_set(*, service: Service, area: Area, agency: Agency, actor: User) -> R
         after={"service": service.code, "area": area.name, "agency": agency.slug},
     )
     return rule
+
+
+@transaction.atomic
+def route_remove(*, rule: RoutingRule, actor: User) -> None:
+    """Drop a routing rule: the area's requests go to the service's own agency (or a rule higher up) again."""
+    service = rule.service
+    _require(actor, Perm.CATALOGUE_MANAGE, service.region)
+    before = {"service": service.code, "area": rule.area.name, "agency": rule.agency.slug}
+    audit.record(actor=actor, action=AuditAction.ROUTE_REMOVED, target=rule, region=service.region, before=before)
+    rule.delete()
 
 
 def route_for(service: Service, area: Area | None) -> Agency:

@@ -10,23 +10,30 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
 from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page, require_perm
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.regions.models import Region
-from kotacerdas.servicerequests import exports, selectors, services
+from kotacerdas.servicerequests import exports, maps, selectors, services
 from kotacerdas.servicerequests import forms as sforms
-from kotacerdas.servicerequests.models import CitizenProfile, DataRequestKind, ServiceAttribute
+from kotacerdas.servicerequests.models import CitizenProfile, DataRequest, DataRequestKind, Service
 from kotacerdas.servicerequests.workflow import REQUEST
+
+PUBLIC_PAGE_SIZE = 50
 
 
 @region_page(public=True)
@@ -53,12 +60,16 @@ def service_detail(request: RegionRequest, region: Region, service_code: str) ->
     """The service and, for a citizen of the region, the form to send a request."""
     service = selectors.get_service(region=region, code=service_code)
     can_submit = has_perm(request.user, Perm.REQUEST_SUBMIT, region)
+    needs_nik = can_submit and not selectors.citizen_has_nik(request.user)
     form = sforms.RequestForm(request.POST or None, request.FILES or None, region=region, service=service)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_submit:
             raise Http404
+        if needs_nik:
+            messages.error(request, _(services.NIK_REQUIRED))
+            return _to_nik_page(region, request.path)
         if form.is_valid():
             data = form.to_data()
             call = lambda: services.request_submit(service=service, data=data, citizen=request.user, actor=request.user)  # noqa: E731
@@ -66,8 +77,58 @@ def service_detail(request: RegionRequest, region: Region, service_code: str) ->
             if result is not None:
                 messages.success(request, _("Your request was sent. You can follow it here."))
                 return redirect("servicerequests:request", region_slug=region.slug, service_request_pk=result[0].pk)
-    context = {"service": service, "form": form, "can_submit": can_submit, "questions": form.questions}
+    context = {
+        "service": service,
+        "form": form,
+        "can_submit": can_submit,
+        "needs_nik": needs_nik,
+        "questions": form.questions,
+    }
     return render(request, "servicerequests/service_detail.html", context)
+
+
+def _to_nik_page(region: Region, back_to: str) -> HttpResponse:
+    response = redirect("servicerequests:my_nik", region_slug=region.slug)
+    response["Location"] += "?" + QueryDict.fromkeys(["next"], back_to).urlencode()
+    return response
+
+
+@sensitive_post_parameters("nik")
+@region_page(perm=Perm.REQUEST_SUBMIT)
+def my_nik(request: RegionRequest, region: Region) -> HttpResponse:
+    """A citizen whose account has no NIK (made by staff, or the demo's) puts it on file before sending requests."""
+    back_to = _local_path(request, region, request.GET.get("next", ""))
+    if selectors.citizen_has_nik(request.user):
+        messages.info(request, _(services.NIK_ON_FILE))
+        return redirect(back_to)
+    form = sforms.NikForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        call = partial(services.citizen_nik_add, user=request.user, region=region, nik=d["nik"], consent=d["consent"])
+        if attempt(request, form, call) is not None:
+            messages.success(request, _("Your NIK is on file. You can send requests now."))
+            return redirect(back_to)
+    return render(request, "servicerequests/my_nik.html", {"form": form, "back_to": back_to})
+
+
+def _local_path(request: RegionRequest, region: Region, wanted: str) -> str:
+    """A page of this region to return to, else the citizen's own page (never another site)."""
+    home = f"/{region.slug}/"
+    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts=None, require_https=request.is_secure())
+    if wanted and safe and wanted.startswith(home) and not wanted.startswith("//"):
+        return wanted
+    return reverse("servicerequests:mine", kwargs={"region_slug": region.slug})
+
+
+@region_page(public=True)
+def request_list(request: RegionRequest, region: Region) -> HttpResponse:
+    """The region's requests the public may see, on a map and in a list; never a secret one, never a reporter."""
+    form = sforms.PublicFilterForm(request.GET, region=region)
+    requests = selectors.public_requests(region=region, wanted=form.to_filter())
+    page = Paginator(requests, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    context = {"form": form, "page": page, "rows": rows, "map": maps.plot(rows)}
+    return render(request, "servicerequests/request_list.html", context)
 
 
 @region_page(public=True)
@@ -77,6 +138,7 @@ def request_detail(request: RegionRequest, region: Region, service_request_pk: i
     context = {
         "item": item,
         "staff": staff,
+        "coordinator": has_perm(request.user, Perm.REQUEST_COORDINATE, region),
         "owner": request.user.is_authenticated and item.citizen_id == request.user.pk,
         "updates": selectors.public_updates(request=item, staff=staff),
         "actions": [
@@ -141,6 +203,7 @@ def my_requests(request: RegionRequest, region: Region) -> HttpResponse:
         "requests": selectors.my_requests(region=region, user=request.user),
         "data_form": sforms.DataRequestForm(),
         "profile": CitizenProfile.objects.filter(user=request.user).first(),
+        "data_requests": selectors.my_data_requests(region=region, user=request.user),
     }
     return render(request, "servicerequests/my_requests.html", context)
 
@@ -170,10 +233,15 @@ def my_data_request(request: RegionRequest, region: Region, kind: str) -> HttpRe
 
 @region_page(perm=Perm.REGION_VIEW_INTERNAL)
 def inbox(request: RegionRequest, region: Region) -> HttpResponse:
-    queues = selectors.work_queues(region=region, user=request.user)
+    """The coordinator's verification queue and the agency's queue, with filters."""
+    form = sforms.QueueFilterForm(request.GET, region=region)
+    queues = selectors.work_queues(region=region, user=request.user, wanted=form.to_filter())
     if not queues:
         require_perm(request, Perm.REQUEST_HANDLE)
-    return render(request, "servicerequests/inbox.html", {"queues": queues})
+    coordinator = has_perm(request.user, Perm.REQUEST_COORDINATE, region)
+    waiting = DataRequest.objects.for_region(region).open().count() if coordinator else 0
+    context = {"queues": queues, "form": form, "coordinator": coordinator, "data_requests_waiting": waiting}
+    return render(request, "servicerequests/inbox.html", context)
 
 
 @region_page(public=True)
@@ -196,11 +264,8 @@ def _month(raw: str) -> dt.date:
 
 @region_page(perm=Perm.CATALOGUE_MANAGE)
 def catalogue_manage(request: RegionRequest, region: Region, service_code: str = "") -> HttpResponse:
-    service = selectors.get_service(region=region, code=service_code, active_only=False) if service_code else None
-    initial = {name: getattr(service, name) for name in services.SERVICE_FIELDS} if service else {}
-    if service:
-        initial["agency"] = service.agency
-    form = sforms.ServiceForm(request.POST or None, region=region, initial=initial)
+    service = _managed_service(region, service_code) if service_code else None
+    form = sforms.ServiceForm(request.POST or None, region=region, initial=_service_initial(service))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SERVICE_FIELDS}
         agency = form.cleaned_data["agency"]
@@ -211,13 +276,218 @@ def catalogue_manage(request: RegionRequest, region: Region, service_code: str =
         if saved is not None:
             messages.success(request, _("The service was saved."))
             return redirect("servicerequests:catalogue_edit", region_slug=region.slug, service_code=saved.code)
+    return _manage_page(request, region, service, form=form)
+
+
+def _managed_service(region: Region, code: str) -> Service:
+    return selectors.get_service(region=region, code=code, active_only=False)
+
+
+def _service_initial(service: Service | None) -> dict[str, object]:
+    if service is None:
+        return {}
+    return {**{name: getattr(service, name) for name in services.SERVICE_FIELDS}, "agency": service.agency}
+
+
+def _manage_page(
+    request: RegionRequest,
+    region: Region,
+    service: Service | None,
+    *,
+    form: sforms.ServiceForm | None = None,
+    question_form: sforms.QuestionForm | None = None,
+    route_form: sforms.RouteForm | None = None,
+) -> HttpResponse:
+    """The catalogue page: the service's own form, then its extra questions and its routing rules."""
     context = {
-        "form": form,
+        "form": form or sforms.ServiceForm(region=region, initial=_service_initial(service)),
         "service": service,
-        "attributes": ServiceAttribute.objects.filter(service=service) if service else [],
+        "questions": selectors.service_questions(service=service) if service else [],
+        "routes": selectors.service_routes(service=service) if service else [],
+        "question_form": question_form or sforms.QuestionForm(),
+        "route_form": route_form or sforms.RouteForm(region=region),
         "services": selectors.catalogue(region=region),
     }
     return render(request, "servicerequests/catalogue_manage.html", context)
+
+
+def _to_service(region: Region, service: Service) -> HttpResponse:
+    return redirect("servicerequests:catalogue_edit", region_slug=region.slug, service_code=service.code)
+
+
+def _question_fields(form: sforms.QuestionForm) -> dict[str, object]:
+    d = form.cleaned_data
+    fields = {name: d[name] for name in ("code", "datatype", "description", "required", "values")}
+    return {**fields, "datatype_description": d["datatype_description"]}
+
+
+@require_POST
+@region_page(perm=Perm.CATALOGUE_MANAGE)
+def question_add(request: RegionRequest, region: Region, service_code: str) -> HttpResponse:
+    service = _managed_service(region, service_code)
+    form = sforms.QuestionForm(request.POST)
+    if form.is_valid():
+        call = partial(services.attribute_add, service=service, actor=request.user, **_question_fields(form))  # type: ignore[arg-type]
+        if attempt(request, form, call) is not None:
+            messages.success(request, _("The question was added."))
+            return _to_service(region, service)
+    return _manage_page(request, region, service, question_form=form)
+
+
+@region_page(perm=Perm.CATALOGUE_MANAGE)
+def question_edit(request: RegionRequest, region: Region, service_code: str, attribute_pk: int) -> HttpResponse:
+    service = _managed_service(region, service_code)
+    question = selectors.get_question(service=service, pk=attribute_pk)
+    form = sforms.QuestionForm(request.POST or None, initial=sforms.QuestionForm.initial_of(question))
+    if request.method == "POST" and form.is_valid():
+        fields = _question_fields(form)
+        if form.cleaned_data["order"] is not None:
+            fields["order"] = form.cleaned_data["order"]
+        if attempt(request, form, partial(services.attribute_update, attribute=question, actor=request.user, **fields)):
+            messages.success(request, _("The question was saved."))
+            return _to_service(region, service)
+    return render(
+        request, "servicerequests/question_edit.html", {"service": service, "question": question, "form": form}
+    )
+
+
+@require_POST
+@region_page(perm=Perm.CATALOGUE_MANAGE)
+def question_delete(request: RegionRequest, region: Region, service_code: str, attribute_pk: int) -> HttpResponse:
+    service = _managed_service(region, service_code)
+    question = selectors.get_question(service=service, pk=attribute_pk)
+    services.attribute_remove(attribute=question, actor=request.user)
+    messages.success(request, _("The question was removed; answers given earlier stay on their requests."))
+    return _to_service(region, service)
+
+
+@require_POST
+@region_page(perm=Perm.CATALOGUE_MANAGE)
+def route_add(request: RegionRequest, region: Region, service_code: str) -> HttpResponse:
+    service = _managed_service(region, service_code)
+    form = sforms.RouteForm(request.POST, region=region)
+    if form.is_valid():
+        d = form.cleaned_data
+        call = partial(services.route_set, service=service, area=d["area"], agency=d["agency"], actor=request.user)
+        if attempt(request, form, call) is not None:
+            messages.success(request, _("Requests from %(area)s now go to %(agency)s.") % d)
+            return _to_service(region, service)
+    return _manage_page(request, region, service, route_form=form)
+
+
+@require_POST
+@region_page(perm=Perm.CATALOGUE_MANAGE)
+def route_delete(request: RegionRequest, region: Region, service_code: str, route_pk: int) -> HttpResponse:
+    service = _managed_service(region, service_code)
+    services.route_remove(rule=selectors.get_route(service=service, pk=route_pk), actor=request.user)
+    messages.success(request, _("The routing rule was removed."))
+    return _to_service(region, service)
+
+
+# --- the coordinator answers citizens' data requests --------------------------------------------
+
+
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def data_request_list(request: RegionRequest, region: Region) -> HttpResponse:
+    waiting, answered = selectors.data_requests(region=region)
+    return render(request, "servicerequests/data_request_list.html", {"waiting": waiting, "answered": answered})
+
+
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def data_request_detail(request: RegionRequest, region: Region, data_request_pk: int) -> HttpResponse:
+    item = selectors.get_data_request(region=region, pk=data_request_pk)
+    return _data_request_page(request, item)
+
+
+def _data_request_page(request: RegionRequest, item: DataRequest, **forms: object) -> HttpResponse:
+    """The request, the citizen's details (NIK masked) and the answers that fit its kind."""
+    user = item.user
+    initial = {"full_name": user.full_name, "email": user.email, "phone": user.phone} if user else {}
+    context = {
+        "item": item,
+        "profile": getattr(user, "citizen", None),
+        "correction_form": forms.get("correction_form") or sforms.CorrectionForm(initial=initial),
+        "erase_form": forms.get("erase_form") or sforms.EraseForm(),
+        "refuse_form": forms.get("refuse_form") or sforms.RefuseForm(),
+    }
+    return render(request, "servicerequests/data_request_detail.html", context)
+
+
+@sensitive_post_parameters("nik")
+@require_POST
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def data_request_correct(request: RegionRequest, region: Region, data_request_pk: int) -> HttpResponse:
+    item = selectors.get_data_request(region=region, pk=data_request_pk)
+    form = sforms.CorrectionForm(request.POST)
+    if form.is_valid():
+        call = partial(
+            services.data_request_correct,
+            data_request=item,
+            correction=form.to_correction(),
+            response=form.cleaned_data["response"],
+            actor=request.user,
+        )
+        if attempt(request, form, call) is not None:
+            messages.success(request, _("The citizen's data was corrected and the request answered."))
+            return redirect("servicerequests:data_requests", region_slug=region.slug)
+    return _data_request_page(request, item, correction_form=form)
+
+
+@require_POST
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def data_request_erase(request: RegionRequest, region: Region, data_request_pk: int) -> HttpResponse:
+    item = selectors.get_data_request(region=region, pk=data_request_pk)
+    form = sforms.EraseForm(request.POST)
+    if form.is_valid():
+        response = form.cleaned_data["response"]
+        call = partial(services.data_request_erase, data_request=item, response=response, actor=request.user)
+        if attempt(request, form, call) is not None:
+            messages.success(request, _("The citizen's personal data was deleted and the account closed."))
+            return redirect("servicerequests:data_requests", region_slug=region.slug)
+    return _data_request_page(request, item, erase_form=form)
+
+
+@require_POST
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def data_request_refuse(request: RegionRequest, region: Region, data_request_pk: int) -> HttpResponse:
+    item = selectors.get_data_request(region=region, pk=data_request_pk)
+    form = sforms.RefuseForm(request.POST)
+    if form.is_valid():
+        response = form.cleaned_data["response"]
+        call = partial(services.data_request_refuse, data_request=item, response=response, actor=request.user)
+        if attempt(request, form, call) is not None:
+            messages.success(request, _("The request was refused; the citizen sees your reason."))
+            return redirect("servicerequests:data_requests", region_slug=region.slug)
+    return _data_request_page(request, item, refuse_form=form)
+
+
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def citizen_detail(request: RegionRequest, region: Region, citizen_pk: int) -> HttpResponse:
+    citizen = selectors.get_citizen(region=region, pk=citizen_pk)
+    return _citizen_page(request, region, citizen, sforms.RevealForm())
+
+
+def _citizen_page(
+    request: RegionRequest, region: Region, citizen: User, form: sforms.RevealForm, nik: str = ""
+) -> HttpResponse:
+    record = selectors.citizen_record(region=region, citizen=citizen)
+    context = {"record": record, "reveal_form": form, "nik": nik}
+    return render(request, "servicerequests/citizen_detail.html", context)
+
+
+@never_cache
+@require_POST
+@region_page(perm=Perm.REQUEST_COORDINATE)
+def citizen_nik(request: RegionRequest, region: Region, citizen_pk: int) -> HttpResponse:
+    """The full NIK, shown once on this answer (never cached), for the reason given; the read is audited."""
+    citizen = selectors.get_citizen(region=region, pk=citizen_pk)
+    form = sforms.RevealForm(request.POST)
+    nik = ""
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        call = partial(services.citizen_nik_reveal, user=citizen, region=region, reason=reason, actor=request.user)
+        nik = attempt(request, form, call) or ""
+    return _citizen_page(request, region, citizen, form, nik)
 
 
 @region_page(perm=Perm.REQUEST_COORDINATE)

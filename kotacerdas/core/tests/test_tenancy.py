@@ -52,7 +52,7 @@ from kotacerdas.replication.exporting import template_of_offers
 from kotacerdas.replication.models import ImportRecord, ReplicableProgramme
 from kotacerdas.replication.models import Visit as BenchmarkingVisit
 from kotacerdas.servicerequests import services as requests_services
-from kotacerdas.servicerequests.models import Service, ServiceRequest
+from kotacerdas.servicerequests.models import DataRequest, RoutingRule, Service, ServiceAttribute, ServiceRequest
 
 # Private texts of region "kotaraya": no page, public or not, may show them to a user of another region.
 CAPABILITY_NOTE = "Catatan internal KR-7731: server di ruang arsip"
@@ -106,6 +106,10 @@ REGION_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "service_request_pk": lambda c: c.secret_request.pk,
     "service_request_id": lambda c: c.secret_request.pk,
     "open311_token": lambda c: c.secret_request.token,
+    "data_request_pk": lambda c: c.data_request.pk,
+    "citizen_pk": lambda c: c.citizen.pk,
+    "attribute_pk": lambda c: c.service_question.pk,
+    "route_pk": lambda c: c.routing_rule.pk,
     "fund_id": lambda c: c.fund.pk,
     "household_id": lambda c: c.household.pk,
     "group_id": lambda c: c.ronda_group.pk,
@@ -253,6 +257,9 @@ class TenancyTestCase(RegionTestCase):
     service: ClassVar[Service]
     public_request: ClassVar[ServiceRequest]
     secret_request: ClassVar[ServiceRequest]
+    data_request: ClassVar[DataRequest]
+    service_question: ClassVar[ServiceAttribute]
+    routing_rule: ClassVar[RoutingRule]
     public_programme: ClassVar[Programme]
     report: ClassVar[ProgressReport]
     milestone: ClassVar[Milestone]
@@ -351,6 +358,15 @@ class TenancyTestCase(RegionTestCase):
         secret = requests_services.RequestData(description=SECRET_REQUEST, address="Gang Melati", is_secret=True)
         cls.secret_request, _new = requests_services.request_submit(
             service=cls.service, data=secret, citizen=cls.citizen, actor=cls.citizen
+        )
+        cls.data_request = requests_services.citizen_data_request(
+            user=cls.citizen, region=cls.region, kind="correction", message=SECRET_REQUEST
+        )
+        cls.service_question = requests_services.attribute_add(
+            service=cls.service, code="tiang", datatype="string", description="Nomor tiang", actor=officer
+        )
+        cls.routing_rule = requests_services.route_set(
+            service=cls.service, area=cls.kelurahan, agency=cls.public_works, actor=officer
         )
 
     @classmethod

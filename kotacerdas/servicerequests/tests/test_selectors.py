@@ -8,9 +8,11 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from kotacerdas.regions import services as regions
 from kotacerdas.servicerequests import selectors, services
 from kotacerdas.servicerequests.models import Service, ServiceRequest
-from kotacerdas.servicerequests.tests.factories import NOW, WIB, ServiceRequestTestCase
+from kotacerdas.servicerequests.selectors import PublicFilter, QueueFilter
+from kotacerdas.servicerequests.tests.factories import NIK, NOW, WIB, ServiceRequestTestCase
 
 NOVEMBER = dt.date(2026, 11, 1)
 MONDAY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
@@ -207,3 +209,111 @@ class RankingTests(ServiceRequestTestCase):
             (start.isoformat(), end.isoformat()), ("2026-12-01T00:00:00+07:00", "2027-01-01T00:00:00+07:00")
         )
         self.assertEqual(start.astimezone(dt.UTC), dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC))
+
+
+class PublicRequestsTests(ServiceRequestTestCase):
+    def listed(self, **wanted: object) -> list[ServiceRequest]:
+        return list(selectors.public_requests(region=self.region, wanted=PublicFilter(**wanted)))  # type: ignore[arg-type]
+
+    def test_it_lists_every_request_but_the_secret_ones_newest_first(self) -> None:
+        older = self.submit()
+        with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+            anonymous = self.submit(is_anonymous=True)
+            self.submit(is_secret=True)
+        self.assertEqual(self.listed(), [anonymous, older])
+
+    def test_it_never_reads_the_reporter(self) -> None:
+        self.submit(reporter_name="Siti Rahayu")
+        [request] = self.listed()
+        self.assertLessEqual(
+            {"reporter_name", "reporter_email", "reporter_phone", "citizen_id"}, request.get_deferred_fields()
+        )
+
+    def test_it_filters_by_state_service_and_kelurahan(self) -> None:
+        fixed = self.advance(self.submit(area=self.rt), "verify", "fix")
+        road = self.submit(service=self.road, attributes={"lubang": "besar"}, area=self.kelurahan)
+        sibling = regions.area_create(
+            region=self.region, parent=self.kemantren, kind="kelurahan", name="Pakuncen", actor=None
+        )
+        elsewhere = self.submit(area=sibling)
+        self.assertEqual(set(self.listed(state="open")), {road, elsewhere})
+        self.assertEqual(self.listed(state="closed"), [fixed])
+        self.assertEqual(self.listed(service=self.road), [road])
+        self.assertEqual(set(self.listed(area=self.kelurahan)), {fixed, road})  # its RT included
+        self.assertEqual(self.listed(area=sibling), [elsewhere])
+
+    def test_it_lists_nothing_of_another_region(self) -> None:
+        self.submit()
+        self.assertEqual(list(selectors.public_requests(region=self.other_region, wanted=PublicFilter())), [])
+
+
+class QueueFilterTests(ServiceRequestTestCase):
+    def queue(self, **wanted: object) -> list[ServiceRequest]:
+        queues = selectors.work_queues(region=self.region, user=self.operator, wanted=QueueFilter(**wanted))  # type: ignore[arg-type]
+        return queues[0].requests
+
+    def test_it_filters_the_agency_queue_by_status_service_kelurahan_and_lateness(self) -> None:
+        lamp = self.advance(self.submit(area=self.rt), "verify")
+        road = self.advance(self.submit(service=self.road, attributes={"lubang": "besar"}), "verify", "investigate")
+        self.assertEqual(self.queue(), [lamp, road])
+        self.assertEqual(self.queue(status="investigating"), [road])
+        self.assertEqual(self.queue(service=self.lamp), [lamp])
+        self.assertEqual(self.queue(area=self.kelurahan), [lamp])
+        with time_machine.travel(NOW + dt.timedelta(hours=3), tick=False):
+            self.assertEqual(self.queue(overdue=True), [lamp])  # the road answered in time; the lamp never did
+
+    def test_it_filters_the_coordinators_queue_too(self) -> None:
+        lamp = self.submit()
+        self.submit(service=self.road, attributes={"lubang": "besar"})
+        queues = selectors.work_queues(region=self.region, user=self.officer, wanted=QueueFilter(service=self.lamp))
+        self.assertEqual(queues[0].requests, [lamp])
+
+
+class DataRequestSelectorTests(ServiceRequestTestCase):
+    def test_it_lists_the_waiting_oldest_first_and_the_answered_latest_first(self) -> None:
+        siti = self.register()
+        first = services.citizen_data_request(user=siti, region=self.region, kind="correction", message="")
+        with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+            second = services.citizen_data_request(user=siti, region=self.region, kind="correction", message="")
+            answered = services.citizen_data_request(user=siti, region=self.region, kind="erasure", message="")
+            services.data_request_refuse(data_request=answered, response="Tidak.", actor=self.officer)
+        waiting, done = selectors.data_requests(region=self.region)
+        self.assertEqual((waiting, done), ([first, second], [answered]))
+        self.assertEqual(selectors.data_requests(region=self.other_region), ([], []))
+
+    def test_it_finds_a_data_request_only_through_its_region(self) -> None:
+        item = services.citizen_data_request(user=self.register(), region=self.region, kind="erasure", message="")
+        self.assertEqual(selectors.get_data_request(region=self.region, pk=item.pk), item)
+        with self.assertRaises(Http404):
+            selectors.get_data_request(region=self.other_region, pk=item.pk)
+
+
+class GetCitizenTests(ServiceRequestTestCase):
+    def test_it_finds_a_citizen_of_the_region_with_their_record(self) -> None:
+        siti = self.register()
+        mine = self.submit(citizen=siti)
+        self.submit()
+        found = selectors.get_citizen(region=self.region, pk=siti.pk)
+        record = selectors.citizen_record(region=self.region, citizen=found)
+        self.assertEqual((record.user, record.requests), (siti, [mine]))
+        assert record.profile is not None
+        self.assertEqual(record.profile.masked_nik, "************0001")
+
+    def test_it_finds_no_staff_account_and_no_one_of_another_region(self) -> None:
+        for user in (self.officer, self.operator, self.outsider):
+            with self.subTest(user=user.username), self.assertRaises(Http404):
+                selectors.get_citizen(region=self.region, pk=user.pk)
+        with self.assertRaises(Http404):
+            selectors.get_citizen(region=self.other_region, pk=self.citizen.pk)
+
+
+class CitizenHasNikTests(ServiceRequestTestCase):
+    def test_it_tells_whether_the_nik_is_on_file(self) -> None:
+        self.assertFalse(selectors.citizen_has_nik(self.citizen))
+        services.citizen_nik_add(user=self.citizen, region=self.region, nik=NIK, consent=True)
+        self.assertTrue(selectors.citizen_has_nik(self.citizen))
+
+    def test_it_is_false_after_erasure(self) -> None:
+        siti = self.register()
+        services.citizen_erase(user=siti, region=self.region, actor=self.officer)
+        self.assertFalse(selectors.citizen_has_nik(siti))

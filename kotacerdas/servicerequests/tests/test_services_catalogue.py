@@ -12,13 +12,24 @@ from kotacerdas.servicerequests.models import AttributeType, RoutingRule, Servic
 from kotacerdas.servicerequests.services import (
     AGENCY_OUTSIDE_REGION,
     AREA_OUTSIDE_REGION,
+    CHOICES_NOT_UNIQUE,
+    CHOICES_ONLY_FOR_LISTS,
+    CHOICES_REQUIRED,
     CODE_TAKEN,
     NOT_PERMITTED,
+    QUESTION_CODE_TAKEN,
     RequestError,
 )
 from kotacerdas.servicerequests.tests.factories import ServiceRequestTestCase, audit_actions
 
 NOT_STAFF = ("operator", "head", "planner", "leader", "inspector", "citizen", "treasurer", "outsider")
+
+
+def last_change(service: Service) -> AuditEntry:
+    entries = AuditEntry.objects.filter(action=AuditAction.SERVICE_UPDATED, target_id=str(service.pk))
+    entry = entries.order_by("id").last()
+    assert entry is not None
+    return entry
 
 
 class ServiceSaveTests(ServiceRequestTestCase):
@@ -134,6 +145,124 @@ class AttributeAddTests(ServiceRequestTestCase):
                 )
         self.assertEqual(self.road.attributes.count(), 6)
 
+    def test_it_refuses_a_choice_question_without_choices_or_with_clashing_keys(self) -> None:
+        cases = {
+            "no choices": ("singlevaluelist", [], CHOICES_REQUIRED),
+            "same key twice": (
+                "multivaluelist",
+                [{"key": "a", "name": "A"}, {"key": "a", "name": "B"}],
+                CHOICES_NOT_UNIQUE,
+            ),
+            "empty key": ("singlevaluelist", [{"key": " ", "name": "A"}], CHOICES_NOT_UNIQUE),
+            "choices on a number": ("number", [{"key": "a", "name": "A"}], CHOICES_ONLY_FOR_LISTS),
+        }
+        for label, (datatype, values, message) in cases.items():
+            with self.subTest(label):
+                error = self.assertRefused(
+                    RequestError,
+                    message,
+                    lambda d=datatype, v=values: services.attribute_add(
+                        service=self.lamp, code="q", datatype=d, description="?", values=v, actor=self.officer
+                    ),
+                )
+                self.assertEqual(error.field, "values")
+        self.assertFalse(self.lamp.attributes.exists())
+
+
+class AttributeUpdateTests(ServiceRequestTestCase):
+    def test_it_changes_a_question_and_audits_before_and_after(self) -> None:
+        question = self.road.attributes.get(code="jenis")
+        values = [{"key": "kampung", "name": "Jalan kampung"}, {"key": "provinsi", "name": "Jalan provinsi"}]
+        services.attribute_update(
+            attribute=question, actor=self.officer, description="Jalan milik siapa?", required=True, values=values
+        )
+        question.refresh_from_db()
+        self.assertEqual(
+            (question.description, question.required, question.values), ("Jalan milik siapa?", True, values)
+        )
+        entry = (
+            AuditEntry.objects.filter(action=AuditAction.SERVICE_UPDATED, target_id=str(self.road.pk))
+            .order_by("id")
+            .last()
+        )
+        assert entry is not None
+        self.assertEqual(entry.actor, self.officer)
+        self.assertEqual(entry.before["attribute"]["description"], "Jenis jalan")  # type: ignore[index]
+        self.assertEqual(entry.after["attribute"]["required"], True)  # type: ignore[index]
+
+    def test_it_turns_a_text_question_into_a_choice_and_back(self) -> None:
+        question = self.road.attributes.get(code="lubang")
+        choices = [{"key": "kecil", "name": "Kecil"}, {"key": "besar", "name": "Besar"}]
+        services.attribute_update(attribute=question, actor=self.officer, datatype="singlevaluelist", values=choices)
+        services.attribute_update(attribute=question, actor=self.officer, datatype="string", values=[])
+        question.refresh_from_db()
+        self.assertEqual((question.datatype, question.values), ("string", []))
+
+    def test_it_keeps_the_answers_given_earlier(self) -> None:
+        request = self.submit(service=self.road, attributes={"lubang": "Selebar ban"})
+        services.attribute_update(attribute=self.road.attributes.get(code="lubang"), actor=self.officer, code="ukuran")
+        request.refresh_from_db()
+        self.assertEqual(request.attributes, {"lubang": "Selebar ban"})
+
+    def test_it_refuses_anyone_but_the_catalogue_manager(self) -> None:
+        question = self.road.attributes.get(code="lubang")
+        for name in NOT_STAFF:
+            with self.subTest(actor=name):
+                self.assertRefused(
+                    NotAllowed,
+                    NOT_PERMITTED,
+                    lambda n=name: services.attribute_update(
+                        attribute=question, actor=getattr(self, n), description="Diubah"
+                    ),
+                )
+        question.refresh_from_db()
+        self.assertEqual(question.description, "Seberapa besar lubangnya?")
+
+    def test_it_refuses_a_code_of_another_question_bad_choices_or_an_unknown_field(self) -> None:
+        question = self.road.attributes.get(code="lubang")
+        error = self.assertRefused(
+            RequestError,
+            QUESTION_CODE_TAKEN,
+            lambda: services.attribute_update(attribute=question, actor=self.officer, code="jumlah"),
+        )
+        self.assertEqual(error.field, "code")
+        self.assertRefused(
+            RequestError,
+            CHOICES_REQUIRED,
+            lambda: services.attribute_update(attribute=question, actor=self.officer, datatype="multivaluelist"),
+        )
+        with self.assertRaises(ValueError):
+            services.attribute_update(attribute=question, actor=self.officer, service=self.lamp)
+        question.refresh_from_db()
+        self.assertEqual((question.code, question.datatype, question.service), ("lubang", "string", self.road))
+
+
+class AttributeRemoveTests(ServiceRequestTestCase):
+    def test_it_removes_the_question_keeps_earlier_answers_and_audits(self) -> None:
+        request = self.submit(service=self.road, attributes={"lubang": "Selebar ban"})
+        services.attribute_remove(attribute=self.road.attributes.get(code="lubang"), actor=self.officer)
+        self.assertFalse(self.road.attributes.filter(code="lubang").exists())
+        request.refresh_from_db()
+        self.assertEqual(request.attributes, {"lubang": "Selebar ban"})
+        entry = (
+            AuditEntry.objects.filter(action=AuditAction.SERVICE_UPDATED, target_id=str(self.road.pk))
+            .order_by("id")
+            .last()
+        )
+        assert entry is not None
+        self.assertEqual((entry.before, entry.after), ({"attribute": "lubang"}, {"attribute": None}))
+
+    def test_it_refuses_anyone_but_the_catalogue_manager(self) -> None:
+        question = self.road.attributes.get(code="lubang")
+        for name in NOT_STAFF:
+            with self.subTest(actor=name):
+                self.assertRefused(
+                    NotAllowed,
+                    NOT_PERMITTED,
+                    lambda n=name: services.attribute_remove(attribute=question, actor=getattr(self, n)),
+                )
+        self.assertTrue(self.road.attributes.filter(code="lubang").exists())
+
 
 class RouteTests(ServiceRequestTestCase):
     def test_it_falls_back_to_the_services_own_agency(self) -> None:
@@ -192,3 +321,26 @@ class RouteTests(ServiceRequestTestCase):
             ),
         )
         self.assertEqual(error.field, "agency")
+
+
+class RouteRemoveTests(ServiceRequestTestCase):
+    def test_it_removes_the_rule_so_requests_go_to_the_services_agency_again(self) -> None:
+        rule = services.route_set(service=self.lamp, area=self.kelurahan, agency=self.bappeda, actor=self.officer)
+        rule_pk = rule.pk
+        services.route_remove(rule=rule, actor=self.officer)
+        self.assertFalse(RoutingRule.objects.exists())
+        self.assertEqual(services.route_for(self.lamp, self.rt), self.public_works)
+        entry = AuditEntry.objects.get(action=AuditAction.ROUTE_REMOVED)
+        self.assertEqual((entry.actor, entry.target_id), (self.officer, str(rule_pk)))
+        self.assertEqual(entry.before, {"service": "PJU-01", "area": "Patangpuluhan", "agency": "bappeda"})
+
+    def test_it_refuses_anyone_but_the_catalogue_manager(self) -> None:
+        rule = services.route_set(service=self.lamp, area=self.kelurahan, agency=self.bappeda, actor=self.officer)
+        for name in NOT_STAFF:
+            with self.subTest(actor=name):
+                self.assertRefused(
+                    NotAllowed,
+                    NOT_PERMITTED,
+                    lambda n=name: services.route_remove(rule=rule, actor=getattr(self, n)),
+                )
+        self.assertTrue(RoutingRule.objects.filter(pk=rule.pk).exists())

@@ -9,6 +9,7 @@ from kotacerdas.accounts.roles import Role
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.errors import NotAllowed
+from kotacerdas.core.workflow import REASON_REQUIRED
 from kotacerdas.servicerequests import nik as nik_codec
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import CitizenProfile, DataRequest, DataRequestKind, ServiceRequest
@@ -274,37 +275,43 @@ class CitizenEraseTests(ServiceRequestTestCase):
 
 
 class CitizenNikRevealTests(ServiceRequestTestCase):
-    def test_it_shows_the_coordinator_the_full_nik_and_audits_the_read(self) -> None:
+    REASON = "Verifikasi identitas untuk permohonan koreksi #12."
+
+    def reveal(self, user: User, *, actor: User | None = None, reason: str = REASON) -> str:
+        return services.citizen_nik_reveal(user=user, region=self.region, reason=reason, actor=actor or self.officer)
+
+    def test_it_shows_the_coordinator_the_full_nik_and_audits_the_read_with_the_reason(self) -> None:
         user = self.register()
-        self.assertEqual(services.citizen_nik_reveal(user=user, region=self.region, actor=self.officer), NIK)
+        self.assertEqual(self.reveal(user), NIK)
         entry = AuditEntry.objects.get(action=AuditAction.CITIZEN_RECORD_VIEWED)
         self.assertEqual((entry.actor, entry.target_id, entry.region), (self.officer, str(user.pk), self.region))
+        self.assertEqual(entry.after, {"reason": self.REASON})
         self.assertNotIn(NIK, str(entry.after) + str(entry.before) + entry.target_label)
+
+    def test_it_refuses_without_a_reason_and_audits_nothing(self) -> None:
+        user = self.register()
+        for reason in ("", "   "):
+            with self.subTest(reason=reason):
+                error = self.assertRefused(RequestError, REASON_REQUIRED, lambda r=reason: self.reveal(user, reason=r))
+                self.assertEqual(error.field, "reason")
+        self.assertFalse(AuditEntry.objects.filter(action=AuditAction.CITIZEN_RECORD_VIEWED).exists())
 
     def test_it_refuses_anyone_but_the_coordinator(self) -> None:
         user = self.register()
         for actor in (self.operator, self.planner, self.leader, self.inspector, user, self.outsider):
             with self.subTest(actor=actor.username):
-                self.assertRefused(
-                    NotAllowed,
-                    NOT_PERMITTED,
-                    lambda a=actor: services.citizen_nik_reveal(user=user, region=self.region, actor=a),
-                )
+                self.assertRefused(NotAllowed, NOT_PERMITTED, lambda a=actor: self.reveal(user, actor=a))
         self.assertFalse(AuditEntry.objects.filter(action=AuditAction.CITIZEN_RECORD_VIEWED).exists())
 
-    def test_it_refuses_a_citizen_without_a_nik_or_of_another_region(self) -> None:
+    def test_it_refuses_a_citizen_without_a_nik_or_of_another_region_and_staff_accounts(self) -> None:
         erased = self.register()
         services.citizen_erase(user=erased, region=self.region, actor=self.officer)
-        for user in (self.citizen, erased, self.outsider):
+        for user in (self.citizen, erased, self.outsider, self.operator):
             with self.subTest(user=user.username):
-                self.assertRefused(
-                    NotAllowed,
-                    NOT_PERMITTED,
-                    lambda u=user: services.citizen_nik_reveal(user=u, region=self.region, actor=self.officer),
-                )
+                self.assertRefused(NotAllowed, NOT_PERMITTED, lambda u=user: self.reveal(u))
 
     def test_it_leaves_the_stored_values_untouched(self) -> None:
         user = self.register()
         before = CitizenProfile.objects.values().get(user=user)
-        services.citizen_nik_reveal(user=user, region=self.region, actor=self.officer)
+        self.reveal(user)
         self.assertEqual(CitizenProfile.objects.values().get(user=user), before)

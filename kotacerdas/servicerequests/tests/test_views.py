@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
+from urllib.parse import quote
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,7 @@ from kotacerdas.accounts.models import Membership, User
 from kotacerdas.accounts.roles import Role
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.audit.models import AuditEntry
+from kotacerdas.core.testing import make_user
 from kotacerdas.core.workflow import REASON_REQUIRED
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import CitizenProfile, DataRequest, Service, ServiceRequest
@@ -42,8 +44,11 @@ from kotacerdas.servicerequests.tests.factories import (
 )
 
 PASSWORD = "kata-sandi-panjang-1"
-# Region, session, user, memberships, then one query per queue (the coordinator's and Diskominfo's own).
-QUEUE_QUERIES = 6
+# Region, session, user, memberships, the filter's services and kelurahan, one query per queue (the
+# coordinator's and Diskominfo's own) and the count of data requests waiting for the coordinator.
+QUEUE_QUERIES = 9
+# The persona citizen's NIK (fictional: Kota Yogyakarta, born 25 August 1975, serial 0005).
+PERSONA_NIK = "3471012508750005"
 
 
 @contextmanager
@@ -211,6 +216,11 @@ class SignupViewTests(ViewTestCase):
 
 
 class ServiceDetailViewTests(ViewTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        services.citizen_nik_add(user=cls.citizen, region=cls.region, nik=PERSONA_NIK, consent=True)
+
     def road_post(self, **overrides: Any) -> dict[str, Any]:
         data: dict[str, Any] = {
             "kind": "complaint",
@@ -328,6 +338,99 @@ class ServiceDetailViewTests(ViewTestCase):
         for code in ("TIDAK-ADA", "JALAN-01"):
             with self.subTest(code=code):
                 self.assertEqual(self.client.get(self.url("service", service_code=code)).status_code, 404)
+
+
+class NikGateViewTests(ViewTestCase):
+    """A citizen whose account has no NIK (made by staff, or the demo's) adds it before the first request."""
+
+    def lamp_post(self) -> dict[str, str]:
+        return {"kind": "complaint", "description": "Lampu mati.", "address": "Jl. Bugisan"}
+
+    def test_it_asks_for_the_nik_instead_of_showing_the_form(self) -> None:
+        self.client.force_login(self.citizen)
+        response = self.client.get(self.url("service", service_code="PJU-01"))
+        self.assertTrue(response.context["needs_nik"])
+        self.assertContains(response, 'id="nik-needed"')
+        self.assertContains(response, f"{self.url('my_nik')}?next=/kotaraya/services/PJU-01/")
+        self.assertNotContains(response, 'name="description"')
+
+    def test_it_sends_a_request_without_a_nik_to_the_nik_page_and_stores_nothing(self) -> None:
+        self.client.force_login(self.citizen)
+        response = self.client.post(self.url("service", service_code="PJU-01"), self.lamp_post(), follow=True)
+        self.assertRedirects(response, f"{self.url('my_nik')}?next=%2Fkotaraya%2Fservices%2FPJU-01%2F")
+        self.assertContains(response, gettext(services.NIK_REQUIRED))
+        self.assertFalse(ServiceRequest.objects.exists())
+
+    def test_it_puts_the_nik_on_file_and_returns_to_the_service(self) -> None:
+        self.client.force_login(self.citizen)
+        response = self.client.post(
+            f"{self.url('my_nik')}?next=/kotaraya/services/PJU-01/", {"nik": PERSONA_NIK, "consent": "on"}
+        )
+        self.assertRedirects(response, self.url("service", service_code="PJU-01"))
+        self.assertEqual(CitizenProfile.objects.get(user=self.citizen).masked_nik, "************0005")
+        self.client.post(self.url("service", service_code="PJU-01"), self.lamp_post())
+        self.assertEqual(ServiceRequest.objects.get().citizen, self.citizen)
+
+    def test_it_shows_bad_input_on_the_form_and_stores_nothing(self) -> None:
+        self.register()  # holds NIK
+        self.client.force_login(self.citizen)
+        cases = {
+            "empty": ({"nik": "", "consent": "on"}, "nik", None),
+            "too short": ({"nik": PERSONA_NIK[:15], "consent": "on"}, "nik", None),
+            "impossible date": ({"nik": "3471013203900001", "consent": "on"}, "nik", "This is not a valid NIK."),
+            "taken": ({"nik": NIK, "consent": "on"}, "nik", services.NIK_TAKEN),
+            "no consent": ({"nik": PERSONA_NIK}, "consent", None),
+        }
+        for label, (data, field, message) in cases.items():
+            with self.subTest(label):
+                response = self.client.post(self.url("my_nik"), data)
+                self.assertEqual(response.status_code, 200)
+                errors = response.context["form"].errors
+                self.assertIn(field, errors)
+                if message is not None:
+                    self.assertIn(gettext(message), errors[field])
+        self.assertFalse(CitizenProfile.objects.filter(user=self.citizen).exists())
+
+    def test_it_never_returns_to_another_site(self) -> None:
+        self.client.force_login(self.citizen)
+        for target in ("https://jahat.example/", "//jahat.example/", "/kabupatenlain/services/", "javascript:alert(1)"):
+            with self.subTest(target=target):
+                CitizenProfile.objects.filter(user=self.citizen).delete()
+                response = self.client.post(
+                    f"{self.url('my_nik')}?next={quote(target)}", {"nik": PERSONA_NIK, "consent": "on"}
+                )
+                self.assertRedirects(response, self.url("mine"))
+
+    def test_it_declares_the_nik_sensitive_and_logs_it_nowhere(self) -> None:
+        self.client.force_login(self.citizen)
+        with every_log_record() as records:
+            response = self.client.post(self.url("my_nik"), {"nik": PERSONA_NIK, "consent": "on"})
+        self.assertEqual(set(response.wsgi_request.sensitive_post_parameters), {"nik"})  # type: ignore[attr-defined]
+        self.assertTrue(any("INSERT" in record_text(r) for r in records))
+        for record in records:
+            self.assertNotIn(PERSONA_NIK, record_text(record))
+
+    def test_it_sends_a_citizen_with_a_nik_back(self) -> None:
+        siti = self.register()
+        self.client.force_login(siti)
+        response = self.client.get(self.url("my_nik"), follow=True)
+        self.assertRedirects(response, self.url("mine"))
+        self.assertContains(response, gettext(services.NIK_ON_FILE))
+
+    def test_it_refuses_staff_outsiders_and_visitors(self) -> None:
+        for user, status in ((self.officer, 403), (self.operator, 403), (self.outsider, 404)):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.post(self.url("my_nik"), {"nik": PERSONA_NIK}).status_code, status)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.url("my_nik")).status_code, 302)
+        self.assertFalse(CitizenProfile.objects.exists())
+
+    def test_it_prompts_on_the_citizens_own_page(self) -> None:
+        self.client.force_login(self.citizen)
+        self.assertContains(self.client.get(self.url("mine")), 'id="nik-needed"')
+        self.client.force_login(self.register())
+        self.assertNotContains(self.client.get(self.url("mine")), 'id="nik-needed"')
 
 
 class RequestDetailViewTests(ViewTestCase):
@@ -521,6 +624,27 @@ class MyRequestsViewTests(ViewTestCase):
         self.client.force_login(self.register())
         self.assertContains(self.client.get(self.url("mine")), "************0001")
 
+    def test_it_shows_the_answers_to_the_citizens_data_requests(self) -> None:
+        siti = self.register()
+        item = services.citizen_data_request(user=siti, region=self.region, kind="correction", message="Nama salah.")
+        services.data_request_refuse(data_request=item, response="Nama sudah sesuai KTP.", actor=self.officer)
+        self.client.force_login(siti)
+        response = self.client.get(self.url("mine"))
+        self.assertEqual(response.context["data_requests"], [item])
+        self.assertContains(response, "Nama sudah sesuai KTP.")
+
+    def test_it_reads_the_page_in_a_fixed_number_of_queries(self) -> None:
+        siti = self.register()
+        self.client.force_login(siti)
+        self.client.get(self.url("mine"))
+        # Session, user, region, memberships, the requests, the profile, the data requests.
+        for n in (1, 5):
+            for _ in range(n):
+                self.submit(citizen=siti)
+                services.citizen_data_request(user=siti, region=self.region, kind="correction", message="")
+            with self.subTest(n=n), self.assertNumQueries(7):
+                self.client.get(self.url("mine"))
+
     def test_it_refuses_staff_and_sends_visitors_to_log_in(self) -> None:
         self.client.force_login(self.operator)
         self.assertEqual(self.client.get(self.url("mine")).status_code, 403)
@@ -595,6 +719,51 @@ class InboxViewTests(ViewTestCase):
                 self.advance(self.submit(service=self.road, attributes={"lubang": "besar"}), "verify")
             with self.subTest(n=n), self.assertNumQueries(QUEUE_QUERIES):
                 self.client.get(self.url("inbox"))
+            with self.subTest(n=n, filtered=True), self.assertNumQueries(QUEUE_QUERIES + 2):  # the chosen objects
+                self.client.get(
+                    self.url("inbox"), {"service": self.road.pk, "area": self.kelurahan.pk, "overdue": "on"}
+                )
+
+    def test_it_reads_the_agency_queue_in_a_fixed_number_of_queries(self) -> None:
+        self.client.force_login(self.operator)
+        for n in (1, 5):
+            for _ in range(n):
+                self.advance(self.submit(), "verify")
+            # Session, user, region, memberships, the filter's services and kelurahan, the DPUPKP queue.
+            with self.subTest(n=n), self.assertNumQueries(7):
+                self.client.get(self.url("inbox"))
+
+    def test_it_filters_the_agency_queue(self) -> None:
+        lamp = self.advance(self.submit(area=self.rt), "verify")
+        road = self.advance(self.submit(service=self.road, attributes={"lubang": "besar"}), "verify", "investigate")
+        self.client.force_login(self.operator)
+        cases = {
+            "nothing": ({}, [lamp, road]),
+            "status": ({"status": "investigating"}, [road]),
+            "service": ({"service": self.lamp.pk}, [lamp]),
+            "kelurahan": ({"area": self.kelurahan.pk}, [lamp]),
+        }
+        for label, (query, expected) in cases.items():
+            with self.subTest(label):
+                [queue] = self.client.get(self.url("inbox"), query).context["queues"]
+                self.assertEqual(queue.requests, expected)
+
+    def test_it_reports_a_filter_value_that_does_not_fit_and_ignores_it(self) -> None:
+        lamp = self.advance(self.submit(), "verify")
+        self.client.force_login(self.operator)
+        other_service = services.service_save(
+            region=self.other_region,
+            agency=self.other_agency,
+            actor=make_user("kominfo-lain", Role.DISKOMINFO_OFFICER, self.other_region, agency=self.other_agency),
+            code="LAIN-01",
+            name="Layanan daerah lain",
+        )
+        for query in ({"status": "fixed"}, {"service": "abc"}, {"service": other_service.pk}, {"area": "99999999"}):
+            with self.subTest(query=query):
+                response = self.client.get(self.url("inbox"), query)
+                self.assertEqual(response.status_code, 200)
+                self.assertTrue(response.context["form"].errors)
+                self.assertEqual(response.context["queues"][0].requests, [lamp])
 
 
 class RankingViewTests(ViewTestCase):
