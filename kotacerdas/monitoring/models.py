@@ -130,6 +130,15 @@ class IndicatorValue(RegionOwnedModel):
     def __str__(self) -> str:
         return f"{self.indicator} · {self.period}"
 
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the actual reaches the target in the indicator's direction; None without both numbers."""
+        if self.target is None or self.actual is None:
+            return None
+        if self.indicator.direction == Direction.DESCENDING:
+            return self.actual <= self.target
+        return self.actual >= self.target
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

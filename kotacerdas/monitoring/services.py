@@ -78,6 +78,9 @@ WEIGHTS_SUM = gettext_noop("The five weights must add up to 100.")
 EVALUATION_PUBLISHED = gettext_noop("This evaluation is published and can no longer change.")
 SCORE_VERIFIED = gettext_noop("This score has been verified; the self-assessment can no longer change.")
 NOT_ALL_VERIFIED = gettext_noop("Every evaluation dimension needs a verified score before publishing.")
+SMART_UNVERIFIED = gettext_noop(
+    "Some scores per smart dimension still wait for the assessor; the public sees only verified results."
+)
 DUPLICATE = gettext_noop("This already exists.")
 WRONG_REGION = gettext_noop("This belongs to another region.")
 DATE_ORDER = gettext_noop("The period must end on or after its start.")
@@ -489,6 +492,8 @@ def evaluation_publish(*, evaluation: Evaluation, actor: User) -> Evaluation:
     )
     if verified != set(EvaluationDimension.values):
         raise MonitoringError(_(NOT_ALL_VERIFIED))
+    if evaluation.scores.filter(verified_score__isnull=True).exists():
+        raise MonitoringError(_(SMART_UNVERIFIED))
     now = timezone.now()
     if Evaluation.objects.filter(pk=evaluation.pk, is_published=False).update(is_published=True, published_at=now) != 1:
         raise Conflict(_(EVALUATION_PUBLISHED))

@@ -55,11 +55,14 @@ def _results_redirect(region: Region, programme: Programme) -> HttpResponse:
 @region_page(perm=Perm.DASHBOARD_VIEW)
 def dashboard(request: RegionRequest, region: Region) -> HttpResponse:
     matrix = coverage_matrix(region=region)
+    can_approve = has_perm(request.user, Perm.REPORT_APPROVE, region)
     context = {
         "board": selectors.dashboard(region=region),
         "uncovered": matrix.uncovered_elements,
         "silent": matrix.silent_agencies,
         "can_publish": has_perm(request.user, services.PUBLISH_OPEN_DATA, region),
+        "can_manage": has_perm(request.user, Perm.INDICATOR_MANAGE, region),
+        "waiting": selectors.reports_awaiting_approval(region=region) if can_approve else None,
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -340,6 +343,7 @@ def evaluation_detail(request: RegionRequest, region: Region, evaluation_id: int
             return redirect("monitoring:evaluation", region_slug=region.slug, evaluation_id=evaluation.pk)
     context = {
         "result": selectors.evaluation_detail(evaluation=evaluation),
+        "running": selectors.dimension_rows(region=region),
         "form": form,
         "can_enter": has_perm(request.user, Perm.EVALUATION_ENTER, region) and not evaluation.is_published,
         "can_verify": has_perm(request.user, Perm.EVALUATION_VERIFY, region) and not evaluation.is_published,

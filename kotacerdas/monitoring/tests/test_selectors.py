@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kotacerdas.framework.models import Dimension
 from kotacerdas.monitoring import selectors, services
-from kotacerdas.monitoring.models import Evaluation, EvaluationDimension
+from kotacerdas.monitoring.models import Evaluation, EvaluationDimension, Indicator, IndicatorValue
 from kotacerdas.monitoring.selectors import DimensionRow
 from kotacerdas.monitoring.tests.factories import MonitoringTestCase, committed
 from kotacerdas.planning.models import Programme, ProgrammeStatus
@@ -293,3 +293,26 @@ class PublishedProgrammesTests(MonitoringTestCase):
                 (self.public_works, self.living, Decimal(50)),
             )
         self.assertIsInstance(river, Programme)
+
+
+class TargetMetTests(MonitoringTestCase):
+    def value(self, direction: str, target: str | None, actual: str | None) -> IndicatorValue:
+        indicator = Indicator(title="Luas kumuh", measure="unit", direction=direction)
+        return IndicatorValue(
+            indicator=indicator,
+            target=None if target is None else Decimal(target),
+            actual=None if actual is None else Decimal(actual),
+        )
+
+    def test_it_compares_the_actual_with_the_target_in_the_indicators_direction(self) -> None:
+        cases = [
+            ("ascending", "40", "40", True),
+            ("ascending", "40", "39.99", False),
+            ("descending", "120", "114.72", True),
+            ("descending", "100", "114.72", False),
+            ("ascending", None, "3", None),
+            ("descending", "3", None, None),
+        ]
+        for direction, target, actual, met in cases:
+            with self.subTest(direction=direction, target=target, actual=actual):
+                self.assertIs(self.value(direction, target, actual).target_met, met)

@@ -16,6 +16,7 @@ from kotacerdas.monitoring.services import (
     NOT_ALL_VERIFIED,
     NOT_PERMITTED,
     SCORE_VERIFIED,
+    SMART_UNVERIFIED,
     WEIGHTS_SUM,
     MonitoringError,
 )
@@ -249,6 +250,26 @@ class EvaluationPublishTests(MonitoringTestCase):
             NOT_ALL_VERIFIED,
             lambda: services.evaluation_publish(evaluation=evaluation, actor=self.planner),
         )
+
+    def test_it_refuses_while_a_score_per_smart_dimension_is_unverified(self) -> None:
+        evaluation = self.evaluation(2026, scores=FIVE, verified=FIVE)
+        smart = services.score_enter(
+            evaluation=evaluation,
+            eval_dimension="outcome",
+            smart_dimension=self.living,
+            score=Decimal("4.5"),
+            evidence="Rumah mundur dari sungai.",
+            actor=self.planner,
+        )
+        self.assertRefused(
+            MonitoringError,
+            SMART_UNVERIFIED,
+            lambda: services.evaluation_publish(evaluation=evaluation, actor=self.planner),
+        )
+        self.assertFalse(Evaluation.objects.get(pk=evaluation.pk).is_published)
+        services.score_verify(score=smart, verified_score=Decimal(4), actor=self.assessor)
+        services.evaluation_publish(evaluation=evaluation, actor=self.planner)
+        self.assertTrue(Evaluation.objects.get(pk=evaluation.pk).is_published)
 
     def test_it_refuses_assessors_readers_and_outsiders(self) -> None:
         evaluation = self.evaluation(2026, scores=FIVE, verified=FIVE)

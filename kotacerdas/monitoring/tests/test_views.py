@@ -98,6 +98,20 @@ class DashboardViewTests(MonitoringViewTestCase):
         response = self.client.get(self.url("dashboard"))
         self.assertContains(response, '<td class="num gap">1</td>', html=False)
 
+    def test_it_shows_bappeda_the_reports_waiting_for_approval(self) -> None:
+        report = self.report(status="submitted")
+        self.report(programme=self.make_programme(title="Pasar sehat"), narrative="x", progress_percent=5, values={})
+        self.client.force_login(self.planner)
+        response = self.client.get(self.url("dashboard"))
+        waiting = response.content.decode().split('id="awaiting-approval"')[1].split("</section>")[0]
+        self.assertIn(self.url("report", report_id=report.pk), waiting)
+        self.assertNotIn("Pasar sehat", waiting)
+        self.assertContains(response, self.url("statuses"))
+        self.client.force_login(self.leader)
+        response = self.client.get(self.url("dashboard"))
+        self.assertNotContains(response, 'id="awaiting-approval"')
+        self.assertNotContains(response, self.url("statuses"))
+
     def test_it_refuses_agency_operators_and_citizens(self) -> None:
         for user in (self.operator, self.head, self.citizen, self.treasurer):
             with self.subTest(user=user.username):
@@ -429,6 +443,14 @@ class ProgrammeResultsViewTests(MonitoringViewTestCase):
         self.assertContains(response, "40 / <strong>30</strong>", html=False)
         self.assertNotContains(response, self.url("indicator_create", programme_id=self.river.pk))
 
+    def test_it_marks_the_targets_an_approved_actual_meets(self) -> None:
+        services.target_set(indicator=self.houses, period=self.s1, target=Decimal(25), actor=self.planner)
+        self.report(status="approved")  # 30 houses against 25: met; 45 % against 60 %: not met
+        self.client.force_login(self.inspector)
+        response = self.client.get(self.url("results", programme_id=self.river.pk))
+        self.assertContains(response, f'<span class="vh">{gettext("target met")}</span>', count=1, html=False)
+        self.assertContains(response, "25 / <strong>30</strong> <span", html=False)
+
     def test_it_lets_the_lead_agency_add_an_indicator_and_a_milestone(self) -> None:
         self.client.force_login(self.operator)
         response = self.client.post(
@@ -564,6 +586,19 @@ class EvaluationViewTests(MonitoringViewTestCase):
         response = self.client.post(self.url("evaluation_publish", evaluation_id=evaluation.pk))
         self.assertEqual(self.messages_of(response)[-1], gettext("The evaluation is published."))
         self.assertTrue(Evaluation.objects.get().is_published)
+
+    def test_it_shows_the_live_count_of_masterplan_programmes_running(self) -> None:
+        with committed():
+            plan = self.masterplan()
+            self.make_programme(title="Taman kota", status="completed", masterplan=plan)
+            self.make_programme(title="Pasar sehat", status="planned", masterplan=plan)
+        evaluation = self.evaluation(2026)
+        self.client.force_login(self.assessor)
+        response = self.client.get(self.url("evaluation", evaluation_id=evaluation.pk))
+        table = response.content.decode().split('id="running-table"')[1].split("</table>")[0]
+        living = table.split(f'<th scope="row">{self.living.label}</th>')[1].split("</tr>")[0]
+        running = gettext("%(n)s of %(m)s") % {"n": 1, "m": 2}
+        self.assertEqual(re.findall(r'<td class="num">(.*?)</td>', living), [running, "50%"])
 
     def test_it_refuses_weights_that_do_not_add_up_with_a_form_error(self) -> None:
         self.client.force_login(self.planner)
