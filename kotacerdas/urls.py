@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("best-practices/", include("kotacerdas.replication.public_urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("kotacerdas.servicerequests.open311_urls", namespace="open311-root")),
     path("<slug:region_slug>/", include("kotacerdas.regions.urls")),
     path("<slug:region_slug>/agencies/", include("kotacerdas.agencies.urls")),
     path("<slug:region_slug>/framework/", include("kotacerdas.framework.urls")),

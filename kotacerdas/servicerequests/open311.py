@@ -51,6 +51,8 @@ EXTENDED_STATUS = {
     "archived": "CLOSED",
 }
 OPEN = {"submitted", "postponed", "open", "investigating", "in_progress", "action_scheduled"}
+# The statuses FixMyStreet's sender puts on an update it POSTs (it also sends REOPEN when a citizen reopens).
+UPDATE_STATUSES = frozenset({*EXTENDED_STATUS.values(), "INTERNAL_REFERRAL", "REOPEN"})
 
 
 def plain_status(status: str) -> str:
@@ -136,9 +138,13 @@ def definition_wire(service: Any, attributes: list[Any]) -> dict[str, Any]:
 def request_wire(
     request: Any, *, time_zone: str, media_url: str | None, updates: list[Any], extensions: bool
 ) -> dict[str, Any]:
-    """One request as the specification lists its fields (plus `notes` when extensions are asked for)."""
+    """One request as the specification lists its fields (plus `notes` when extensions are asked for).
+
+    `status_notes` is the last note that came with a change of status: a comment (same status) is not one.
+    """
     public = [u for u in updates if u.is_public]
-    noted = [u for u in public if u.note]
+    changes = [u for i, u in enumerate(public) if i == 0 or u.status != public[i - 1].status]
+    noted = [u for u in changes if u.note]
     wire = {
         "service_request_id": str(request.pk),
         "status": plain_status(request.status),
@@ -169,6 +175,16 @@ def request_wire(
             for u in public
         ]
     return wire
+
+
+def created_wire(request: Any, account_id: str | None) -> dict[str, Any]:
+    """The reply to POST requests by the service's type: realtime gives the id, batch a token, blackbox neither."""
+    reply: dict[str, Any] = {}
+    if request.service.type == "realtime":
+        reply["service_request_id"] = str(request.pk)
+    elif request.service.type == "batch":
+        reply["token"] = request.token
+    return {**reply, "service_notice": None, "account_id": account_id}
 
 
 def update_wire(update: Any, *, time_zone: str) -> dict[str, Any]:

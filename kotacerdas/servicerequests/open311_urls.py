@@ -1,4 +1,8 @@
-"""Open311 GeoReport v2 under /<region>/open311/v2/; the format is the path suffix (.xml or .json)."""
+"""Open311 GeoReport v2 under /open311/v2/ and /<region>/open311/v2/; the format is the path suffix (.xml or .json).
+
+The last pattern takes every other path, so that a client never gets a web page: the endpoint's own URL
+describes it (discovery) and anything else is an Open311 404.
+"""
 
 from django.urls import re_path
 
@@ -18,4 +22,5 @@ urlpatterns = [
     re_path(r"^requests/(?P<service_request_id>[0-9]{1,18})" + FMT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<open311_token>[A-Za-z0-9_-]{1,64})" + FMT, views.token_detail, name="token"),
     re_path(r"^servicerequestupdates" + FMT, views.request_updates, name="updates"),
+    re_path(r"^", views.fallback, name="fallback"),
 ]

@@ -1,24 +1,29 @@
-"""Open311 GeoReport v2 endpoints of a region: plain Django views speaking the exact wire format."""
+"""Open311 GeoReport v2 endpoints: plain Django views speaking the exact wire format.
+
+Served twice: at /<region>/open311/v2/ (the path picks the region) and at /open311/v2/ (the `jurisdiction_id`
+parameter picks it, as the specification says of an endpoint serving several jurisdictions).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
+import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from kotacerdas.core.errors import ApplicationError
 from kotacerdas.regions.models import Area, Region
@@ -47,56 +52,139 @@ class Open311Error(Exception):
 
 
 View = Callable[..., HttpResponse]
+BASE = "/open311/v2/"
+JURISDICTION = "jurisdiction_id"
+UNREADABLE = (MultiPartParserError, SuspiciousOperation, UnreadablePostError)
 
 
-def open311_view(view: View) -> View:
-    """Resolve the region and format, check `jurisdiction_id`, and turn every refusal into an Open311 error."""
+def jurisdiction_query(region: Region) -> dict[str, str]:
+    """How a client names a region at the shared root: its domain as `jurisdiction_id`."""
+    return {JURISDICTION: region.jurisdiction}
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, region_slug: str, fmt: str, **kwargs: Any) -> HttpResponse:
-        region = Region.objects.filter(slug=region_slug, is_active=True).first()
-        try:
-            if region is None:
-                raise Open311Error(404, "Unknown jurisdiction.")
-            _check_text(request)
-            _check_jurisdiction(request, region)
-            return view(request, region, fmt, **kwargs)
-        except Open311Error as problem:
-            return open311.error(problem.code, problem.description, fmt)
-        except ApplicationError as problem:
-            return open311.error(403 if problem.status_code == 403 else 400, problem.message, fmt)
 
-    wrapper.region_public = True  # type: ignore[attr-defined]
-    return csrf_exempt(wrapper)
+def open311_view(*methods: str, region_optional: bool = False) -> Callable[[View], View]:
+    """Check the method, the text and the jurisdiction, resolve the region; every refusal is an Open311 error.
+
+    1. A method the endpoint does not take: 405 (with Allow).
+    2. A body that cannot be read, or control characters in any parameter: 400.
+    3. The region: the path's slug (a jurisdiction_id naming another region: 404), else at the root the
+       jurisdiction_id (missing: 400, unknown: 404); discovery needs none.
+    """
+    allowed = sorted({*methods, "HEAD"} if "GET" in methods else set(methods))
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, fmt: str = "xml", region_slug: str | None = None, **kwargs: Any
+        ) -> HttpResponse:
+            try:
+                if request.method not in allowed:
+                    raise Open311Error(405, f"This method is not allowed here; use {' or '.join(methods)}.")
+                _check_text(request)
+                region = _region(request, region_slug, optional=region_optional)
+                return view(request, region, fmt, **kwargs)
+            except Open311Error as problem:
+                return _refusal(problem.code, problem.description, fmt, allowed)
+            except ApplicationError as problem:
+                return open311.error(403 if problem.status_code == 403 else 400, problem.message, fmt)
+
+        wrapper.region_public = True  # type: ignore[attr-defined]
+        wrapper.region_query = jurisdiction_query  # type: ignore[attr-defined]
+        return csrf_exempt(wrapper)
+
+    return decorator
+
+
+def _refusal(code: int, description: str, fmt: str, allowed: list[str]) -> HttpResponse:
+    response = open311.error(code, description, fmt)
+    if code == 405:
+        response["Allow"] = ", ".join(allowed)
+    return response
 
 
 def _check_text(request: HttpRequest) -> None:
     """Refuse NUL and other control characters: PostgreSQL cannot store NUL and XML cannot carry them."""
-    for params in (request.GET, request.POST):
-        for values in params.lists():
-            if any(CONTROL.search(v) for v in [values[0], *values[1]]):
-                raise Open311Error(400, "Parameters may not contain control characters.")
+    try:
+        for params in (request.GET, request.POST):
+            for values in params.lists():
+                if any(CONTROL.search(v) for v in [values[0], *values[1]]):
+                    raise Open311Error(400, "Parameters may not contain control characters.")
+    except UNREADABLE as problem:
+        raise Open311Error(400, "The request body cannot be read.") from problem
 
 
-def _check_jurisdiction(request: HttpRequest, region: Region) -> None:
-    jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
-    if jurisdiction and jurisdiction not in {region.jurisdiction, region.slug}:
-        raise Open311Error(404, "Unknown jurisdiction_id.")
+def _region(request: HttpRequest, slug: str | None, *, optional: bool) -> Region | None:
+    named = _jurisdictions(request)
+    if slug is not None:
+        region = Region.objects.filter(slug=slug, is_active=True).first()
+        if region is None:
+            raise Open311Error(404, "Unknown jurisdiction.")
+        if not named <= {region.jurisdiction.lower(), region.slug}:
+            raise Open311Error(404, "Unknown jurisdiction_id.")
+        return region
+    if not named:
+        if optional:
+            return None
+        raise Open311Error(400, "jurisdiction_id is required: this endpoint serves several jurisdictions.")
+    regions = {_jurisdiction(value) for value in sorted(named)[:3]}  # its domain and its slug name one region
+    if len(named) > 3 or len(regions) > 1:
+        raise Open311Error(400, "Give one jurisdiction_id.")
+    return regions.pop()
 
 
-@require_http_methods(["GET"])
-@open311_view
-def discovery(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
-    base = request.build_absolute_uri(f"/{region.slug}/open311/v2/")
+def _jurisdictions(request: HttpRequest) -> set[str]:
+    """Every non-empty jurisdiction_id sent, in the query or the form (an empty one counts as absent)."""
+    values = [*request.GET.getlist(JURISDICTION), *request.POST.getlist(JURISDICTION)]
+    return {v.strip().lower() for v in values if v.strip()}
+
+
+def _jurisdiction(named: str) -> Region:
+    """The active region with this domain (or slug)."""
+    region = None
+    if len(named) <= 120:
+        regions = Region.objects.filter(is_active=True).filter(Q(jurisdiction__iexact=named) | Q(slug=named))
+        region = regions.order_by("pk").first()
+    if region is None:
+        raise Open311Error(404, f"Unknown jurisdiction_id: {named[:120]}")
+    return region
+
+
+def _base(request: HttpRequest) -> str:
+    """The absolute URL of the endpoint this request came to (the root or a region's)."""
+    path = request.path
+    return request.build_absolute_uri(path[: path.index(BASE) + len(BASE)])
+
+
+@csrf_exempt
+def fallback(request: HttpRequest, region_slug: str | None = None) -> HttpResponse:
+    """The endpoint's own URL describes it (discovery, in XML); any other path is an Open311 404, never a page."""
+    rest = request.path[request.path.index(BASE) + len(BASE) :]
+    if not rest:
+        return discovery(request, fmt="xml", region_slug=region_slug)
+    fmt = "json" if rest.rstrip("/").endswith(".json") else "xml"
+    return open311.error(404, "Unknown Open311 resource or format (use .xml or .json).", fmt)
+
+
+fallback.region_public = True  # type: ignore[attr-defined]
+fallback.region_query = jurisdiction_query  # type: ignore[attr-defined]
+
+
+CHANGESET = "2026-11-28T00:00:00+07:00"
+
+
+@open311_view("GET", region_optional=True)
+def discovery(request: HttpRequest, region: Region | None, fmt: str) -> HttpResponse:
+    """The endpoint, its formats and whom to ask for a key: the region's Diskominfo, or at the root each one's."""
+    contact = f"Diskominfo {region.name}" if region else "Diskominfo of each jurisdiction (see jurisdiction_id)"
     payload = {
-        "changeset": "2026-11-28T00:00:00+07:00",
-        "contact": f"Diskominfo {region.name}",
-        "key_service": f"Diskominfo {region.name}",
+        "changeset": CHANGESET,
+        "contact": contact,
+        "key_service": f"{contact}: one api_key per client application",
         "endpoints": [
             {
                 "specification": open311.SPECIFICATION,
-                "url": base,
-                "changeset": "2026-11-28T00:00:00+07:00",
+                "url": _base(request),
+                "changeset": CHANGESET,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }
@@ -105,16 +193,14 @@ def discovery(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
     return open311.respond(payload, "discovery", fmt)
 
 
-@require_http_methods(["GET"])
-@open311_view
+@open311_view("GET")
 def service_list(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
     services_ = Service.objects.for_region(region).active().prefetch_related("attributes")
     payload = [open311.service_wire(s, bool(s.attributes.all())) for s in services_]
     return open311.respond(payload, "services", fmt)
 
 
-@require_http_methods(["GET"])
-@open311_view
+@open311_view("GET")
 def service_definition(request: HttpRequest, region: Region, fmt: str, service_code: str) -> HttpResponse:
     service = _service(region, service_code)
     attributes = list(ServiceAttribute.objects.filter(service=service))
@@ -124,59 +210,62 @@ def service_definition(request: HttpRequest, region: Region, fmt: str, service_c
 def _service(region: Region, code: str) -> Service:
     service = Service.objects.for_region(region).active().select_related("region").filter(code=code).first()
     if service is None:
-        raise Open311Error(404, f"Unknown service_code: {code}")
+        raise Open311Error(404, f"Unknown service_code: {code[:40]}")
     return service
 
 
-@require_http_methods(["GET", "POST"])
-@open311_view
+@open311_view("GET", "POST")
 def requests(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, region, fmt)
-    extensions = request.GET.get("extensions") == "true"
+    extensions = _extensions(request)
     rows = list(_listed(region, request.GET))
     return open311.respond([_wire(request, region, r, extensions) for r in rows], "service_requests", fmt)
 
 
-def _listed(region: Region, params: QueryDict) -> QuerySet[ServiceRequest]:
-    """Public (not secret) requests of the region, filtered as the specification says; two queries."""
+def _public_requests(region: Region) -> QuerySet[ServiceRequest]:
+    """The region's requests an Open311 client may see: never a secret one; two queries with the public history."""
     public_updates = Prefetch("updates", queryset=RequestUpdate.objects.filter(is_public=True))
-    rows: QuerySet[ServiceRequest] = (
+    return (
         ServiceRequest.objects.for_region(region)
         .visible_to_public()
         .select_related("service", "agency")
         .prefetch_related(public_updates)
     )
-    ids = _csv(params.get("service_request_id"))
+
+
+def _listed(region: Region, params: QueryDict) -> QuerySet[ServiceRequest]:
+    """Public requests of the region, filtered as the specification says: an id list overrides everything else."""
+    rows = _public_requests(region)
+    ids = _csv(params, "service_request_id")
     if ids:
         if not all(DIGITS.fullmatch(i) for i in ids):
             raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
         return rows.filter(pk__in=[int(i) for i in ids])[:MAX_RESULTS]
-    rows = _filtered(rows, params)
+    rows = _filtered(rows, params, region)
     page, size = _paging(params)
     return rows.order_by("-requested_at", "-id")[(page - 1) * size : page * size]
 
 
-def _filtered(rows: QuerySet[ServiceRequest], params: QueryDict) -> QuerySet[ServiceRequest]:
-    codes = _csv(params.get("service_code"))
+def _filtered(rows: QuerySet[ServiceRequest], params: QueryDict, region: Region) -> QuerySet[ServiceRequest]:
+    codes = _csv(params, "service_code")
     if codes:
         rows = rows.filter(service__code__in=codes)
-    statuses = _csv(params.get("status"))
-    if statuses:
-        if not set(statuses) <= {"open", "closed"}:
-            raise Open311Error(400, "status must be open, closed or both.")
-        if statuses == ["open"]:
-            rows = rows.filter(status__in=OPEN_STATUSES)
-        elif statuses == ["closed"]:
-            rows = rows.exclude(status__in=OPEN_STATUSES)
-    start, end = _span(params)
+    statuses = set(_csv(params, "status"))
+    if not statuses <= {"open", "closed"}:
+        raise Open311Error(400, "status must be open, closed or both (comma-separated).")
+    if statuses == {"open"}:
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif statuses == {"closed"}:
+        rows = rows.exclude(status__in=OPEN_STATUSES)
+    start, end = _span(params, region)
     return rows.filter(requested_at__gte=start, requested_at__lte=end)
 
 
-def _span(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
+def _span(params: QueryDict, region: Region) -> tuple[dt.datetime, dt.datetime]:
     """The requested window: default the last 90 days; at most 90 days wide."""
-    end = _when(params.get("end_date"), "end_date") or timezone.now()
-    start = _when(params.get("start_date"), "start_date") or end - MAX_SPAN
+    end = _when(params.get("end_date"), "end_date", region) or timezone.now()
+    start = _when(params.get("start_date"), "start_date", region) or end - MAX_SPAN
     if start > end:
         raise Open311Error(400, "start_date must be before end_date.")
     if end - start > MAX_SPAN:
@@ -184,24 +273,27 @@ def _span(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _when(raw: str | None, name: str) -> dt.datetime | None:
+def _when(raw: str | None, name: str, region: Region) -> dt.datetime | None:
+    """A W3C datetime; one sent without an offset is read in the region's time zone."""
     if not raw:
         return None
     try:
-        value = parse_datetime(raw.replace(" ", "+"))
+        value = parse_datetime(raw.strip().replace(" ", "+"))  # an unencoded "+" in a query arrives as a space
     except ValueError:
         value = None
     if value is None:
-        raise Open311Error(400, f"{name} must be an ISO 8601 datetime with an offset.")
+        raise Open311Error(400, f"{name} must be an ISO 8601 datetime with an offset, e.g. 2026-11-01T00:00:00+07:00.")
     if not 2000 <= value.year <= 2100:
         raise Open311Error(400, f"{name} must lie between the years 2000 and 2100.")
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=zoneinfo.ZoneInfo(region.time_zone))
+    return value
 
 
 def _paging(params: QueryDict) -> tuple[int, int]:
     # Without paging parameters a client gets the whole window, up to 1000 (the specification's limit).
-    default_size = DEFAULT_PAGE_SIZE if "page" in params else MAX_RESULTS
-    page, size = params.get("page", "1"), params.get("page_size", str(default_size))
+    default_size = DEFAULT_PAGE_SIZE if params.get("page") else MAX_RESULTS
+    page, size = params.get("page") or "1", params.get("page_size") or str(default_size)
     if not (DIGITS.fullmatch(page) and DIGITS.fullmatch(size)) or int(page) < 1 or not 1 <= int(size) <= MAX_RESULTS:
         raise Open311Error(400, f"page must be 1 or more and page_size between 1 and {MAX_RESULTS}.")
     if int(page) > 100_000:
@@ -209,8 +301,14 @@ def _paging(params: QueryDict) -> tuple[int, int]:
     return int(page), int(size)
 
 
-def _csv(raw: str | None) -> list[str]:
-    return [part.strip() for part in (raw or "").split(",") if part.strip()][:MAX_RESULTS]
+def _csv(params: QueryDict, name: str) -> list[str]:
+    """A list parameter: comma-separated, and/or declared several times (the specification allows both)."""
+    raw = ",".join(params.getlist(name))
+    return [part.strip() for part in raw.split(",") if part.strip()][:MAX_RESULTS]
+
+
+def _extensions(request: HttpRequest) -> bool:
+    return request.GET.get("extensions", "").strip().lower() == "true"
 
 
 def _wire(request: HttpRequest, region: Region, row: ServiceRequest, extensions: bool) -> dict[str, Any]:
@@ -221,32 +319,37 @@ def _wire(request: HttpRequest, region: Region, row: ServiceRequest, extensions:
     )
 
 
-@require_http_methods(["GET"])
-@open311_view
+@open311_view("GET")
 def request_detail(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
-    if not DIGITS.fullmatch(service_request_id):
-        raise Open311Error(404, "Unknown service_request_id.")
-    rows = list(_listed(region, QueryDict(f"service_request_id={service_request_id}")))
-    if not rows:
-        raise Open311Error(404, "Unknown service_request_id.")
-    extensions = request.GET.get("extensions") == "true"
-    return open311.respond([_wire(request, region, rows[0], extensions)], "service_requests", fmt)
+    """One request, as an array holding exactly one (clients index [0])."""
+    row = _public_request(region, service_request_id)
+    return open311.respond([_wire(request, region, row, _extensions(request))], "service_requests", fmt)
 
 
-@require_http_methods(["GET"])
-@open311_view
+def _public_request(region: Region, service_request_id: str) -> ServiceRequest:
+    row = None
+    if DIGITS.fullmatch(service_request_id):
+        row = _public_requests(region).filter(pk=int(service_request_id)).first()
+    if row is None:
+        raise Open311Error(404, "Unknown service_request_id.")
+    return row
+
+
+@open311_view("GET")
 def token_detail(request: HttpRequest, region: Region, fmt: str, open311_token: str) -> HttpResponse:
-    row = ServiceRequest.objects.for_region(region).filter(token=open311_token).only("pk", "token").first()
+    """The request id for a token a batch service handed out (any request's token works; never a secret one's)."""
+    row = ServiceRequest.objects.for_region(region).visible_to_public().filter(token=open311_token).first()
     if row is None:
         raise Open311Error(404, "Unknown token.")
     return open311.respond([{"service_request_id": str(row.pk), "token": row.token}], "service_requests", fmt)
 
 
-@require_http_methods(["GET"])
-@open311_view
+@open311_view("GET", "POST")
 def request_updates(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
-    """FixMyStreet's updates since a time (public notes of public requests)."""
-    start, end = _span(request.GET)
+    """FixMyStreet's updates: GET the public notes of public requests in a window; POST a comment on one."""
+    if request.method == "POST":
+        return _comment(request, region, fmt)
+    start, end = _span(request.GET, region)
     updates = (
         RequestUpdate.objects.for_region(region)
         .filter(is_public=True, request__is_secret=False, created_at__gte=start, created_at__lte=end)
@@ -263,7 +366,15 @@ def _create(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
     _authenticate(request, region)
     form = request.POST
     service = _service(region, _required(form, "service_code"))
-    data = services.RequestData(
+    created, _new = services.request_submit(
+        service=service, data=_request_data(request, region), citizen=None, actor=None
+    )
+    return open311.respond([open311.created_wire(created, form.get("account_id") or None)], "service_requests", fmt)
+
+
+def _request_data(request: HttpRequest, region: Region) -> services.RequestData:
+    form = request.POST
+    return services.RequestData(
         description=form.get("description", ""),
         lat=_decimal(form.get("lat"), "lat"),
         long=_decimal(form.get("long"), "long"),
@@ -279,22 +390,42 @@ def _create(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
         account_id=form.get("account_id", ""),
         photo=_media(request),
     )
-    created, _new = services.request_submit(service=service, data=data, citizen=None, actor=None)
-    reply = {
-        "service_request_id": str(created.pk),
-        "service_notice": None,
-        "account_id": form.get("account_id") or None,
+
+
+# --- POST servicerequestupdates -----------------------------------------------------------------
+
+
+def _comment(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
+    """A comment a client forwards (FixMyStreet's update): a public note; the agency keeps the status."""
+    client = _authenticate(request, region)
+    form = request.POST
+    target = _public_request(region, _required(form, "service_request_id"))
+    claimed = _required(form, "status").upper()
+    if claimed not in open311.UPDATE_STATUSES:
+        raise Open311Error(400, "status must be one of " + ", ".join(sorted(open311.UPDATE_STATUSES)) + ".")
+    _when(form.get("updated_datetime"), "updated_datetime", region)
+    details = {
+        "client": client.name,
+        "status": claimed,
+        "client_update_id": form.get("update_id", "")[:100],
+        "media_url": _media_url(form.get("media_url", "")),
     }
-    return open311.respond([reply], "service_requests", fmt)
+    update = services.request_comment(
+        request=target, note=form.get("description", ""), actor=None, via="open311", details=details
+    )
+    return open311.respond([{"update_id": str(update.pk)}], "service_request_updates", fmt)
 
 
-def _authenticate(request: HttpRequest, region: Region) -> None:
+def _authenticate(request: HttpRequest, region: Region) -> Open311Client:
+    """The client application whose key (issued by the region's Diskominfo) came with a POST."""
     key = request.POST.get("api_key") or request.GET.get("api_key")
     if not key:
-        raise Open311Error(403, "api_key is required to create a request.")
+        raise Open311Error(403, "api_key is required to write.")
     digest = hashlib.sha256(key.encode()).hexdigest()
-    if not Open311Client.objects.for_region(region).filter(digest=digest, is_active=True).exists():
+    client = Open311Client.objects.for_region(region).filter(digest=digest, is_active=True).first()
+    if client is None:
         raise Open311Error(403, "Invalid api_key.")
+    return client
 
 
 def _required(form: QueryDict, name: str) -> str:

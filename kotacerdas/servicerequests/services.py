@@ -924,3 +924,45 @@ def _overdue_recipients(request: ServiceRequest) -> list[str]:
         if m.user.email and (m.agency_id == request.agency_id or m.role == Role.DISKOMINFO_OFFICER)
     ]
     return sorted(set(chosen))
+
+
+# --- public comments ----------------------------------------------------------------------------
+
+COMMENT_REQUIRED = gettext_noop("Write the comment.")
+
+
+@transaction.atomic
+def request_comment(
+    *, request: ServiceRequest, note: str, actor: User | None, via: str, details: dict[str, str] | None = None
+) -> RequestUpdate:
+    """Add a public comment to a request's history; its status stays (the handling agency owns it).
+
+    `actor` is None when a keyed Open311 client forwards the comment (`via` names the client); a user must be
+    the citizen who sent the request or staff handling it.
+    """
+    if actor is None and request.is_secret:
+        raise NotAllowed(_(NOT_PERMITTED))  # a client sees only public requests
+    if actor is not None and not (
+        request.citizen_id == actor.pk
+        or has_perm(actor, Perm.REQUEST_COORDINATE, request.region)
+        or has_perm(actor, Perm.REQUEST_HANDLE, request.region, request.agency)
+    ):
+        raise NotAllowed(_(NOT_PERMITTED))
+    text = note.strip()
+    if not text:
+        raise RequestError(_(COMMENT_REQUIRED), field="description")
+    if len(text) > 4000:
+        raise RequestError(_(DESCRIPTION_TOO_LONG), field="description")
+    if HTML_TAG.search(text):
+        raise RequestError(_(DESCRIPTION_HTML), field="description")
+    update = RequestUpdate.objects.create(
+        region=request.region, request=request, status=request.status, note=text, actor=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.REQUEST_COMMENTED,
+        target=request,
+        region=request.region,
+        after={"update": update.pk, "via": via, **(details or {})},
+    )
+    return update

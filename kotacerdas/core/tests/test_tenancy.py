@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 from uuid import uuid4
 
 import time_machine
@@ -185,7 +186,12 @@ class Route:
 
     @property
     def names_region(self) -> bool:
-        return bool(self.parameters & REGION_PARAMETERS.keys())
+        return bool(self.parameters & REGION_PARAMETERS.keys()) or self.region_query is not None
+
+    @property
+    def region_query(self) -> Callable[[Region], dict[str, str]] | None:
+        """How a route shared by every region names one in its query string (Open311's jurisdiction_id)."""
+        return getattr(self.pattern.callback, "region_query", None)
 
 
 def _leaf_chains(resolver: URLResolver, above: tuple[URLResolver, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -477,6 +483,8 @@ class TenancyTestCase(RegionTestCase):
         self.assertIn(
             resolve(url).url_name, self.names_of(route), f"{url} does not lead back to the pattern {route.text!r}"
         )
+        if route.region_query is not None:
+            url += "?" + urlencode(route.region_query(home or self.region))
         return url
 
     def names_of(self, route: Route) -> set[str | None]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.test import SimpleTestCase
@@ -110,3 +112,53 @@ class ValueTests(SimpleTestCase):
             "INTERNAL_REFERRAL",
         }
         self.assertLessEqual(set(open311.EXTENDED_STATUS.values()), fixmystreet)
+
+    def test_it_takes_every_status_fixmystreet_puts_on_an_update(self) -> None:
+        self.assertLessEqual(set(open311.EXTENDED_STATUS.values()), open311.UPDATE_STATUSES)
+        self.assertLessEqual({"INTERNAL_REFERRAL", "REOPEN"}, open311.UPDATE_STATUSES)
+        self.assertNotIn("open", open311.UPDATE_STATUSES)  # the view upper-cases what a client sends
+
+
+class CreatedReplyTests(SimpleTestCase):
+    def reply(self, service_type: str) -> dict[str, Any]:
+        request = SimpleNamespace(pk=42, token="tok-42", service=SimpleNamespace(type=service_type))
+        return open311.created_wire(request, "akun-7")
+
+    def test_it_gives_the_id_for_a_realtime_service(self) -> None:
+        expected = {"service_request_id": "42", "service_notice": None, "account_id": "akun-7"}
+        self.assertEqual(self.reply("realtime"), expected)
+
+    def test_it_gives_a_token_and_no_id_for_a_batch_service(self) -> None:
+        self.assertEqual(self.reply("batch"), {"token": "tok-42", "service_notice": None, "account_id": "akun-7"})
+
+    def test_it_gives_neither_for_a_blackbox_service(self) -> None:
+        self.assertEqual(self.reply("blackbox"), {"service_notice": None, "account_id": "akun-7"})
+
+
+class StatusNotesTests(SimpleTestCase):
+    def wire(self, *updates: tuple[str, str]) -> dict[str, Any]:
+        request = SimpleNamespace(
+            pk=1,
+            status=updates[-1][0],
+            service=SimpleNamespace(name="Lampu", code="PJU-01"),
+            agency=SimpleNamespace(name="DPUPKP"),
+            description="",
+            requested_at=None,
+            updated_at=None,
+            resolution_due_at=None,
+            address="",
+            address_id="",
+            lat=None,
+            long=None,
+        )
+        rows = [SimpleNamespace(status=s, note=n, is_public=True, created_at=None) for s, n in updates]
+        return open311.request_wire(request, time_zone="Asia/Jakarta", media_url=None, updates=rows, extensions=True)
+
+    def test_it_gives_the_note_of_the_last_change_of_status(self) -> None:
+        wire = self.wire(("submitted", ""), ("open", "Diverifikasi."), ("investigating", "Ditinjau."))
+        self.assertEqual(wire["status_notes"], "Ditinjau.")
+
+    def test_it_does_not_take_a_comment_for_a_status_note(self) -> None:
+        wire = self.wire(("submitted", ""), ("open", "Diverifikasi."), ("open", "Masih mati, tolong."))
+        self.assertEqual(wire["status_notes"], "Diverifikasi.")
+        self.assertEqual([n["description"] for n in wire["notes"]], ["", "Diverifikasi.", "Masih mati, tolong."])

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext
 
 from kotacerdas.servicerequests import services
-from kotacerdas.servicerequests.models import RequestUpdate, Service, ServiceRequest
+from kotacerdas.servicerequests.models import Service, ServiceRequest
 from kotacerdas.servicerequests.services import ATTRIBUTE_INVALID, ATTRIBUTE_REQUIRED, LAT_LONG_PAIR, LOCATION_REQUIRED
 from kotacerdas.servicerequests.tests.factories import (
     NOW,
@@ -436,6 +436,39 @@ class RequestFilterTests(Open311TestCase):
                 with self.subTest(fmt=fmt, value=value):
                     self.assertOpen311Error(self.get("requests", fmt, start_date=value), 400, fmt)
 
+    def test_it_takes_list_parameters_declared_several_times(self) -> None:
+        lamp = self.submit()
+        road = self.submit(service=self.road, attributes={"lubang": "besar"})
+        fixed = self.advance(self.submit(), "verify", "fix")
+        both = {str(lamp.pk), str(road.pk)}
+        self.assertEqual(set(self.listed(service_code=["PJU-01", "JALAN-01"], status="open")), both)
+        self.assertEqual(len(self.listed(status=["open", "closed"])), 3)
+        self.assertEqual(self.listed(status=["closed"]), [str(fixed.pk)])
+        self.assertEqual(
+            set(self.listed(service_request_id=[str(lamp.pk), f"{road.pk},{fixed.pk}"])), {*both, str(fixed.pk)}
+        )
+        self.assertOpen311Error(self.get("requests", status=["open", "semua"]), 400)
+
+    def test_it_treats_an_empty_parameter_as_absent(self) -> None:
+        request = self.submit()
+        empty = {name: "" for name in ("service_request_id", "service_code", "status", "start_date", "end_date")}
+        self.assertEqual(self.listed(**empty, page="", page_size=""), [str(request.pk)])
+
+    def test_it_reads_a_datetime_without_an_offset_in_the_regions_time_zone(self) -> None:
+        request = self.submit()  # 09:00 in Jakarta, 02:00 UTC
+        self.assertEqual(self.listed(start_date="2026-11-10T08:30:00"), [str(request.pk)])
+        self.assertEqual(self.listed(start_date="2026-11-10T09:30:00", end_date="2026-11-10T12:00:00"), [])
+        self.assertEqual(self.listed(end_date="2026-11-10T08:30:00"), [])
+
+    def test_it_takes_extensions_true_in_any_case(self) -> None:
+        self.submit()
+        for value in ("true", "TRUE", "True"):
+            with self.subTest(value=value):
+                [item] = self.as_json(self.get("requests", extensions=value))
+                self.assertEqual((item["detailed_status"], len(item["notes"])), ("OPEN", 1))
+        [plain] = self.as_json(self.get("requests", extensions="1"))
+        self.assertNotIn("notes", plain)
+
     def test_it_refuses_bad_paging(self) -> None:
         for params in ({"page": "0"}, {"page_size": "0"}, {"page_size": "1001"}, {"page": "x"}, {"page": "-1"}):
             with self.subTest(params=params):
@@ -532,6 +565,40 @@ class TokenTests(Open311TestCase):
                 response = self.client.get(f"/kabupatenlain/open311/v2/tokens/{request.token}.{fmt}")
                 self.assertOpen311Error(response, 404, fmt)
 
+    def test_it_hands_out_a_token_for_a_batch_service_and_resolves_it(self) -> None:
+        self.open311_client()
+        Service.objects.filter(pk=self.lamp.pk).update(type="batch")
+        data = {"service_code": "PJU-01", "address_string": "x", "description": "x", "account_id": "akun-7"}
+        for fmt in FORMATS:
+            with self.subTest(fmt=fmt):
+                response = self.post(data, fmt)
+                request = ServiceRequest.objects.latest("id")
+                if fmt == "json":
+                    reply = [{"token": request.token, "service_notice": None, "account_id": "akun-7"}]
+                    self.assertEqual(self.as_json(response), reply)
+                else:
+                    item = self.as_xml(response)[0]
+                    self.assertEqual([e.tag for e in item], ["token", "service_notice", "account_id"])
+                    self.assertEqual(item.findtext("token"), request.token)
+                resolved = self.as_json(self.get(f"tokens/{request.token}"))
+                self.assertEqual(resolved, [{"service_request_id": str(request.pk), "token": request.token}])
+        self.assertEqual(self.as_json(self.get("services"))[1]["type"], "batch")
+
+    def test_it_gives_the_id_for_a_realtime_service_and_neither_for_a_blackbox_one(self) -> None:
+        self.open311_client()
+        data = {"service_code": "PJU-01", "address_string": "x", "description": "x"}
+        [realtime] = self.as_json(self.post(data))
+        self.assertEqual(list(realtime), ["service_request_id", "service_notice", "account_id"])
+        Service.objects.filter(pk=self.lamp.pk).update(type="blackbox")
+        self.assertEqual(self.as_json(self.post(data)), [{"service_notice": None, "account_id": None}])
+        self.assertEqual(ServiceRequest.objects.count(), 2)
+
+    def test_it_is_404_for_the_token_of_a_secret_request(self) -> None:
+        secret = self.submit(is_secret=True)
+        for fmt in FORMATS:
+            with self.subTest(fmt=fmt):
+                self.assertOpen311Error(self.get(f"tokens/{secret.token}", fmt), 404, fmt)
+
 
 class RequestUpdatesTests(Open311TestCase):
     def test_it_lists_the_public_updates_of_public_requests(self) -> None:
@@ -573,16 +640,6 @@ class RequestUpdatesTests(Open311TestCase):
             for params in ({"start_date": "kemarin"}, {"start_date": "2026-01-01T00:00:00Z"}):
                 with self.subTest(fmt=fmt, params=params):
                     self.assertOpen311Error(self.get("servicerequestupdates", fmt, **params), 400, fmt)
-
-    def test_it_answers_a_post_of_an_update_in_open311_terms(self) -> None:
-        request = self.submit()
-        response = self.client.post(
-            f"{self.base}servicerequestupdates.json",
-            {"api_key": OPEN311_KEY, "service_request_id": request.pk, "status": "OPEN", "description": "Masih mati."},
-        )
-        # Not served yet (noted): the method is refused, and nothing is written.
-        self.assertEqual(response.status_code, 405)
-        self.assertEqual(RequestUpdate.objects.filter(request=request).count(), 1)
 
 
 class JurisdictionTests(Open311TestCase):
@@ -798,11 +855,19 @@ class RequestCreateTests(Open311TestCase):
                 self.assertOpen311Error(self.post({**base, **data}), 400)
         self.assertFalse(ServiceRequest.objects.exists())
 
-    def test_it_refuses_other_methods(self) -> None:
-        for method in ("put", "delete", "patch"):
-            with self.subTest(method=method):
-                self.assertEqual(getattr(self.client, method)(f"{self.base}requests.json").status_code, 405)
-        self.assertEqual(self.client.post(f"{self.base}services.json", {"api_key": OPEN311_KEY}).status_code, 405)
+    def test_it_refuses_other_methods_with_an_open311_error(self) -> None:
+        for fmt in FORMATS:
+            for method in ("put", "delete", "patch"):
+                with self.subTest(fmt=fmt, method=method):
+                    response = getattr(self.client, method)(f"{self.base}requests.{fmt}")
+                    self.assertOpen311Error(response, 405, fmt)
+                    self.assertEqual(response["Allow"], "GET, HEAD, POST")
+            for path in ("discovery", "services", "services/PJU-01", "requests/1", "tokens/abc"):
+                with self.subTest(fmt=fmt, path=path):
+                    response = self.client.post(f"{self.base}{path}.{fmt}", {"api_key": OPEN311_KEY})
+                    self.assertOpen311Error(response, 405, fmt)
+                    self.assertEqual(response["Allow"], "GET, HEAD")
+        self.assertFalse(ServiceRequest.objects.exists())
 
     def test_it_accepts_a_request_without_a_description(self) -> None:
         self.as_json(self.post({"service_code": "PJU-01", "lat": "-7.8", "long": "110.36"}))
@@ -871,10 +936,23 @@ class NeverFailsTests(Open311TestCase):
                     self.assertLess(response.status_code, 500)
                     self.assertEqual(response["Content-Type"], XML if fmt == "xml" else JSON)
 
-    def test_it_answers_an_unknown_path_or_format_with_404(self) -> None:
-        for path in ("requests.csv", "requests/abc.json", "tokens/%00.json", "services/-x.json", "requests.json/"):
-            with self.subTest(path=path):
-                self.assertEqual(self.client.get(f"{self.base}{path}").status_code, 404)
+    def test_it_answers_an_unknown_path_or_format_with_an_open311_404(self) -> None:
+        paths = {
+            "requests.csv": "xml",
+            "requests": "xml",
+            "requests/abc.json": "json",
+            "requests/1234567890123456789.json": "json",
+            "tokens/%00.json": "json",
+            "services/-x.json": "json",
+            "requests.json/": "json",
+            "v3/requests.xml": "xml",
+            "permintaan/ü.json": "json",
+        }
+        for path, fmt in paths.items():
+            for base in (self.base, "/open311/v2/"):
+                with self.subTest(base=base, path=path):
+                    response = self.client.get(f"{base}{path}", {"jurisdiction_id": "kotaraya.go.id"})
+                    self.assertOpen311Error(response, 404, fmt)
 
     def test_it_answers_superscript_digits_with_a_client_error(self) -> None:
         statuses = [
@@ -910,6 +988,37 @@ class NeverFailsTests(Open311TestCase):
             self.get("requests", service_code="PJU\x0001").status_code,
         ]
         self.assertEqual([s for s in statuses if s >= 500], [])
+
+    def test_it_answers_a_body_it_cannot_read_with_a_client_error(self) -> None:
+        url = f"{self.base}requests.xml"
+        bodies = [
+            ("multipart/form-data", b"--x\r\nrusak"),
+            ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data\r\n\r\n"),
+            ("application/x-www-form-urlencoded", "&".join(f"f{n}=x" for n in range(1500)).encode()),
+        ]
+        for content_type, body in bodies:
+            with self.subTest(content_type=content_type):
+                response = self.client.generic("POST", url, body, content_type=content_type)
+                self.assertLess(response.status_code, 500)
+                self.assertEqual(response["Content-Type"], XML)
+        self.assertEqual(ServiceRequest.objects.count(), 1)
+
+    def test_it_answers_repeated_and_odd_parameters_with_a_client_error(self) -> None:
+        queries: list[dict[str, Any]] = [
+            {"page": ["1", "x"]},
+            {"page_size": ["5", "9" * 40]},
+            {"start_date": ["2026-11-01T00:00:00Z", "besok"]},
+            {"service_code": "ÜNÏCÖDË-01"},
+            {"service_request_id": "١٢٣"},  # Arabic-Indic digits are not ids
+            {"status": "ｏｐｅｎ"},
+            {"jurisdiction_id": ["kotaraya.go.id", "kabupatenlain.go.id"]},
+        ]
+        for fmt in FORMATS:
+            for params in queries:
+                with self.subTest(fmt=fmt, params=str(params)[:60]):
+                    response = self.get("requests", fmt, **params)
+                    self.assertIn(response.status_code, {200, 400, 404})
+                    self.assertEqual(response["Content-Type"], XML if fmt == "xml" else JSON)
 
     def test_it_writes_well_formed_xml_for_any_stored_text(self) -> None:
         self.submit(description="Lampu mati\x0bsejak\x0ckemarin.")
