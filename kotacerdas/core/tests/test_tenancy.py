@@ -39,6 +39,7 @@ from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.testing import RegionTestCase, make_agency, make_region, make_user
 from kotacerdas.framework.models import Dimension, Element
 from kotacerdas.framework.services import element_create
+from kotacerdas.jimpitan import selectors as jimpitan_selectors
 from kotacerdas.jimpitan import services as jimpitan
 from kotacerdas.jimpitan.models import Arrear, Fund, Household, LedgerEntry, RondaGroup, RondaGroupMember, Shift
 from kotacerdas.monitoring import services as monitoring
@@ -120,6 +121,7 @@ REGION_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "arrear_id": lambda c: c.arrear.pk,
     "tag_token": lambda c: c.household.tag_token,
     "share_token": lambda c: c.fund.share_token,
+    "record_token": lambda c: jimpitan_selectors.record_token(c.household),
     "import_id": lambda c: c.import_record.pk,
     "visit_id": lambda c: c.benchmarking_visit.pk,
 }
@@ -146,6 +148,7 @@ PUBLIC_PARAMETERS: dict[str, Callable[[type[TenancyTestCase]], object]] = {
     "service_request_id": lambda c: c.public_request.pk,
     "open311_token": lambda c: c.public_request.token,
     "share_token": lambda c: c.fund.share_token,  # the jimpitan report a treasurer shared with the residents
+    "record_token": lambda c: jimpitan_selectors.record_token(c.household),  # a household's own record link
 }
 SLUG_PARAMETERS = frozenset({"region_slug", "slug"})
 OBJECT_PARAMETERS = frozenset(REGION_PARAMETERS) - SLUG_PARAMETERS
