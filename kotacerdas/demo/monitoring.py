@@ -29,8 +29,26 @@ def load(region: Region) -> None:
         _m3k(m3k, periods, planner)
     if not Indicator.objects.filter(programme=training).exists():
         _training(training, periods, planner)
+    _indicators_without_figures(m3k, M3K_MEASURES, planner)
+    _indicators_without_figures(training, TRAINING_MEASURES, planner)
     if not Evaluation.objects.for_region(region).exists():
         _evaluation(region, planner)
+
+
+# What the issue asks these programmes to measure. The sources give no official baseline or target for them,
+# so none is invented: Bappeda and the agencies fill them in (the browser test reports M3K's first figures).
+M3K_MEASURES = [
+    ("Rumah yang dimundurkan dari bibir sungai", "rumah"),
+    ("Jalan inspeksi yang terbangun", "meter"),
+]
+TRAINING_MEASURES = [("Pemuda terlatih per angkatan", "orang")]
+
+
+def _indicators_without_figures(programme: Programme, measures: list[tuple[str, str]], planner: User) -> None:
+    for title, unit in measures:
+        if not Indicator.objects.filter(programme=programme, title=title).exists():
+            data = services.IndicatorData(title=title, measure="unit", unit=unit, direction="ascending")
+            services.indicator_create(programme=programme, data=data, actor=planner)
 
 
 def _period(region: Region, planner: User, label: str, start: dt.date, end: dt.date) -> Period:

@@ -96,15 +96,10 @@ def _score_section(result: EvaluationResult) -> Section:
             s.verified_score,
             s.evidence,
         ]
-        for s in sorted(result.scores, key=_score_order)
+        for s in result.scores  # in the evaluation's order (selectors.evaluation_detail)
     ]
     header = [_("Evaluation dimension"), _("Smart dimension"), _("Weight (%)"), _("Self"), _("Verified"), _("Evidence")]
     return Section(_("Scores"), header, rows, (30, 30, 18, 17, 20, 65))
-
-
-def _score_order(score: Any) -> tuple[int, int]:
-    dimension = score.smart_dimension
-    return EvaluationDimension.values.index(score.eval_dimension), dimension.order if dimension else -1
 
 
 def programme_document(*, results: Results, children: list[Programme]) -> Document:

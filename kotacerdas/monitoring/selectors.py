@@ -19,6 +19,7 @@ from kotacerdas.monitoring.models import (
     AgencySummary,
     DimensionSummary,
     Evaluation,
+    EvaluationDimension,
     EvaluationScore,
     Indicator,
     IndicatorValue,
@@ -34,6 +35,8 @@ from kotacerdas.regions.models import Region
 TWO_PLACES = Decimal("0.01")
 RUNNING = {ProgrammeStatus.IN_IMPLEMENTATION, ProgrammeStatus.COMPLETED}
 STATUS_ORDER = [s.value for s in ProgrammeStatus]
+CHART_WIDTH = 300
+EVALUATION_ORDER = list(EvaluationDimension.values)
 
 
 @dataclass
@@ -91,8 +94,13 @@ def dashboard(*, region: Region) -> Dashboard:
     """Everything the leadership dashboard shows, read from the summary tables (a few small queries)."""
     rows = dimension_rows(region=region)
     labels = [str(label) for _value, label in ProgrammeStatus.choices]
-    status_chart = stacked_bars([(r.dimension.label, [float(c) for c in r.counts]) for r in rows], labels)
-    progress_chart = stacked_bars([(r.dimension.label, [float(r.progress)]) for r in rows], ["%"], maximum=100)
+    # 300 units wide: on a 360 px phone the chart is drawn slightly larger than 1:1, so its 10-unit labels stay legible.
+    status_chart = stacked_bars(
+        [(r.dimension.label, [float(c) for c in r.counts]) for r in rows], labels, width=CHART_WIDTH
+    )
+    progress_chart = stacked_bars(
+        [(r.dimension.label, [float(r.progress)]) for r in rows], ["%"], maximum=100, width=CHART_WIDTH
+    )
     agencies = list(
         AgencySummary.objects.for_region(region)
         .select_related("agency")
@@ -100,7 +108,7 @@ def dashboard(*, region: Region) -> Dashboard:
     )
     evaluations = evaluation_history(region=region)
     index_chart = (
-        line_chart([(str(e.evaluation.year), e.index) for e in evaluations if e.index is not None])
+        line_chart([(str(e.evaluation.year), e.index) for e in evaluations if e.index is not None], width=CHART_WIDTH)
         if evaluations
         else None
     )
@@ -167,7 +175,10 @@ def get_evaluation(*, region: Region, pk: int) -> Evaluation:
 
 
 def evaluation_detail(*, evaluation: Evaluation) -> EvaluationResult:
-    scores = list(evaluation.scores.select_related("smart_dimension", "verified_by").order_by("eval_dimension"))
+    scores = sorted(
+        evaluation.scores.select_related("smart_dimension", "verified_by"),
+        key=lambda s: (EVALUATION_ORDER.index(s.eval_dimension), s.smart_dimension.order if s.smart_dimension else -1),
+    )
     return evaluation_result(evaluation=evaluation, scores=scores, dimensions=list(Dimension.objects.all()))
 
 

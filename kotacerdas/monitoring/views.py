@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from kotacerdas.monitoring.models import (
     OpenDataPortal,
     Period,
     ProgressReport,
+    ReportStatus,
     StatusPercent,
 )
 from kotacerdas.monitoring.workflow import REPORT
@@ -83,9 +85,21 @@ def programme_results(request: RegionRequest, region: Region, programme_id: int)
         "indicator_form": mforms.IndicatorForm(),
         "target_form": mforms.TargetForm(indicators=Indicator.objects.filter(programme=programme), periods=periods),
         "milestone_form": mforms.MilestoneForm(),
-        "open_periods": [p for p in results.periods if not p.is_locked],
+        "to_report": _periods_to_report(results),
+        "today": timezone.localdate(),
     }
     return render(request, "monitoring/programme_results.html", context)
+
+
+def _periods_to_report(results: selectors.Results) -> list[tuple[Period, ProgressReport | None]]:
+    """Open periods still to report: none yet, or a draft or returned report to continue."""
+    reports = {r.period_id: r for r in results.reports}
+    editable = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+    return [
+        (period, reports.get(period.pk))
+        for period in results.periods
+        if not period.is_locked and (period.pk not in reports or reports[period.pk].status in editable)
+    ]
 
 
 @require_POST

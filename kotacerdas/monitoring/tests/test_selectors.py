@@ -103,7 +103,7 @@ class DashboardTests(MonitoringTestCase):
         board = selectors.dashboard(region=self.region)
         living = next(r for r in board.progress_chart.rows if r.label == self.living.label)
         self.assertEqual(living.segments[0].value, 50.0)
-        self.assertAlmostEqual(living.segments[0].width, (340 - 120 - 30) / 2)
+        self.assertAlmostEqual(living.segments[0].width, (300 - 120 - 30) / 2)
 
     def test_it_lists_agencies_with_overdue_milestones_first(self) -> None:
         with committed():

@@ -443,6 +443,32 @@ class ProgrammeResultsViewTests(MonitoringViewTestCase):
         self.assertContains(response, "40 / <strong>30</strong>", html=False)
         self.assertNotContains(response, self.url("indicator_create", programme_id=self.river.pk))
 
+    def test_it_offers_the_lead_agency_only_the_periods_it_can_still_report(self) -> None:
+        services.period_lock(period=self.p2026, actor=self.planner)
+        self.report(status="approved")
+        self.client.force_login(self.operator)
+        response = self.client.get(self.url("results", programme_id=self.river.pk))
+        edit = lambda period: self.url("report_edit", programme_id=self.river.pk, period_id=period.pk)  # noqa: E731
+        self.assertNotContains(response, edit(self.p2026))  # locked
+        self.assertNotContains(response, edit(self.s1))  # approved
+        self.assertContains(response, gettext("Report for %(label)s") % {"label": "2027 S2"})
+        self.report(period=self.s2)
+        response = self.client.get(self.url("results", programme_id=self.river.pk))
+        self.assertContains(response, gettext("Continue the report for %(label)s") % {"label": "2027 S2"})
+        self.client.force_login(self.inspector)
+        self.assertNotContains(self.client.get(self.url("results", programme_id=self.river.pk)), edit(self.s2))
+
+    def test_it_marks_a_milestone_past_its_date_as_overdue(self) -> None:
+        services.milestone_create(
+            programme=self.river, title="Lelang", planned_date=self.s1.starts_on, actor=self.planner
+        )
+        services.milestone_create(
+            programme=self.river, title="Serah terima", planned_date=self.s2.ends_on, actor=self.planner
+        )
+        self.client.force_login(self.inspector)
+        response = self.client.get(self.url("results", programme_id=self.river.pk))
+        self.assertContains(response, f'<span class="badge warn">{gettext("overdue")}</span>', count=1)
+
     def test_it_marks_the_targets_an_approved_actual_meets(self) -> None:
         services.target_set(indicator=self.houses, period=self.s1, target=Decimal(25), actor=self.planner)
         self.report(status="approved")  # 30 houses against 25: met; 45 % against 60 %: not met
