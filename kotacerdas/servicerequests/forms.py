@@ -191,8 +191,12 @@ class QueueFilterForm(forms.Form):
     """The work queues' filters; a value that does not fit is reported and ignored."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
-    area = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Area.objects.none(), required=False)
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("All")
+    )
+    area = forms.ModelChoiceField(
+        label=_("Kelurahan"), queryset=Area.objects.none(), required=False, empty_label=_("All")
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
@@ -218,8 +222,12 @@ class PublicFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), ("open", _("Still being handled")), ("closed", _("Finished"))],
     )
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
-    area = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Area.objects.none(), required=False)
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("All")
+    )
+    area = forms.ModelChoiceField(
+        label=_("Kelurahan"), queryset=Area.objects.none(), required=False, empty_label=_("All")
+    )
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -266,6 +274,7 @@ class EraseForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
+    prefix = "refuse"  # shares its page with the correction or deletion form
     response = forms.CharField(
         label=_("Why the request is refused"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -281,6 +290,8 @@ class RevealForm(forms.Form):
 
 class QuestionForm(forms.Form):
     """An extra question; choices one per line, as `key = Shown name` or just the name."""
+
+    prefix = "question"  # shares its page with the service's own form
 
     description = forms.CharField(label=_("Question"), max_length=300)
     code = forms.CharField(label=_("Code"), max_length=40, help_text=_("Short, without spaces, e.g. pole_number."))
@@ -315,6 +326,7 @@ class QuestionForm(forms.Form):
 
 
 class RouteForm(forms.Form):
+    prefix = "route"  # shares its page with the service's own form
     area = forms.ModelChoiceField(label=_("Kemantren or kelurahan"), queryset=Area.objects.none())
     agency = forms.ModelChoiceField(label=_("Handled by"), queryset=Agency.objects.none())
 

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from kotacerdas.core.models import RegionOwnedModel, RegionOwnedQuerySet, TimeStampedModel
 
@@ -212,7 +212,7 @@ class RequestStatus(models.TextChoices):
     POSTPONED = "postponed", _("Postponed")
     NOT_AUTHORITY = "not_authority", _("Not our authority")
     ARCHIVED = "archived", _("Archived")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("request status", "Open")  # not the "Open" of buttons and menus
     INVESTIGATING = "investigating", _("Investigating")
     IN_PROGRESS = "in_progress", _("In progress")
     ACTION_SCHEDULED = "action_scheduled", _("Action scheduled")

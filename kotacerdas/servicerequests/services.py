@@ -415,7 +415,7 @@ def _checked_correction(user: User, correction: Correction) -> dict[str, str]:
     full_name, email, phone = correction.full_name.strip(), correction.email.strip().lower(), correction.phone.strip()
     if not full_name:
         raise RequestError(_(NAME_REQUIRED), field="full_name")
-    if not email and not phone:
+    if not email and not phone and (user.email or user.phone):  # an account made without contact may stay so
         raise RequestError(_(CONTACT_REQUIRED), field="email")
     if email:
         try:

@@ -169,6 +169,17 @@ class DataRequestCorrectTests(DataRequestTestCase):
         self.assertTrue(item.is_open)
         self.assertFalse(AuditEntry.objects.filter(action=AuditAction.CITIZEN_DATA_CORRECTED).exists())
 
+    def test_it_corrects_an_account_made_without_contact_details(self) -> None:
+        User.objects.filter(pk=self.citizen.pk).update(email="")
+        item = services.citizen_data_request(user=self.citizen, region=self.region, kind="correction", message="")
+        services.data_request_correct(
+            data_request=item, correction=Correction(full_name="Warga Kotaraya"), response="", actor=self.officer
+        )
+        self.citizen.refresh_from_db()
+        self.assertEqual(
+            (self.citizen.full_name, self.citizen.email, self.citizen.username), ("Warga Kotaraya", "", "citizen")
+        )
+
     def test_it_refuses_a_new_nik_for_a_citizen_without_one(self) -> None:
         item = services.citizen_data_request(user=self.citizen, region=self.region, kind="correction", message="")
         self.assertRefused(

@@ -177,6 +177,7 @@ class SignupViewTests(ViewTestCase):
 
     def test_it_shows_the_form_again_for_bad_input_and_creates_nothing(self) -> None:
         cases = {
+            "no nik": ({"nik": ""}, "nik", None),
             "nik too short": ({"nik": NIK[:15]}, "nik", None),
             "nik impossible": ({"nik": "3471013203900001"}, "nik", "This is not a valid NIK."),
             "nik in arabic-indic digits": (

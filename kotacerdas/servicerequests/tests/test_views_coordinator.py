@@ -3,6 +3,8 @@ catalogue's extra questions and routing rules."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext
 
 from kotacerdas.accounts.models import User
@@ -20,6 +22,11 @@ from kotacerdas.servicerequests.tests.factories import NIK, NIK_WOMAN
 from kotacerdas.servicerequests.tests.test_views import ViewTestCase, every_log_record, record_text
 
 REASON = "Cocokkan identitas untuk permohonan koreksi."
+
+
+def prefixed(prefix: str, data: dict[str, object]) -> dict[str, object]:
+    """A form's fields as its page posts them (forms that share a page carry a prefix)."""
+    return {f"{prefix}-{name}": value for name, value in data.items()}
 
 
 class CoordinatorViewTestCase(ViewTestCase):
@@ -190,10 +197,12 @@ class DataRequestRefuseViewTests(CoordinatorViewTestCase):
         item = self.ask("correction")
         self.client.force_login(self.officer)
         url = self.url("data_request_refuse", data_request_pk=item.pk)
-        empty = self.client.post(url, {"response": ""})
+        empty = self.client.post(url, {"refuse-response": ""})
         self.assertIn("response", empty.context["refuse_form"].errors)
-        self.assertRedirects(self.client.post(url, {"response": "Nama sudah sesuai KTP."}), self.url("data_requests"))
-        again = self.client.post(url, {"response": "Lagi."})
+        self.assertRedirects(
+            self.client.post(url, {"refuse-response": "Nama sudah sesuai KTP."}), self.url("data_requests")
+        )
+        again = self.client.post(url, {"refuse-response": "Lagi."})
         self.assertEqual(again.status_code, 200)
         self.client.force_login(self.siti)
         self.assertContains(self.client.get(self.url("mine")), "Nama sudah sesuai KTP.")
@@ -201,7 +210,9 @@ class DataRequestRefuseViewTests(CoordinatorViewTestCase):
     def test_it_refuses_a_blank_reason(self) -> None:
         item = self.ask("erasure")
         self.client.force_login(self.officer)
-        response = self.client.post(self.url("data_request_refuse", data_request_pk=item.pk), {"response": "   "})
+        response = self.client.post(
+            self.url("data_request_refuse", data_request_pk=item.pk), {"refuse-response": "   "}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["refuse_form"].errors)
         self.assertTrue(DataRequest.objects.get(pk=item.pk).is_open)
@@ -209,7 +220,7 @@ class DataRequestRefuseViewTests(CoordinatorViewTestCase):
     def test_it_refuses_everyone_but_the_coordinator(self) -> None:
         item = self.ask("correction")
         url = self.url("data_request_refuse", data_request_pk=item.pk)
-        self.assertRefusedToAllButTheCoordinator("post", url, {"response": "Tidak."})
+        self.assertRefusedToAllButTheCoordinator("post", url, {"refuse-response": "Tidak."})
         self.assertTrue(DataRequest.objects.get(pk=item.pk).is_open)
 
 
@@ -283,7 +294,7 @@ class QuestionViewTests(ViewTestCase):
             "required": "on",
         }
         data.update(fields)
-        return self.client.post(self.url("question_add", service_code="PJU-01"), data)
+        return self.client.post(self.url("question_add", service_code="PJU-01"), prefixed("question", data))
 
     def test_it_adds_a_choice_question(self) -> None:
         self.client.force_login(self.officer)
@@ -338,12 +349,14 @@ class QuestionViewTests(ViewTestCase):
             "values": "kampung = Jalan kampung\nprovinsi = Jalan provinsi",
             "order": "0",
         }
-        self.assertRedirects(self.client.post(url, data), self.url("catalogue_edit", service_code="JALAN-01"))
+        self.assertRedirects(
+            self.client.post(url, prefixed("question", data)), self.url("catalogue_edit", service_code="JALAN-01")
+        )
         question.refresh_from_db()
         self.assertEqual(
             (question.description, question.datatype, question.order), ("Jalan milik siapa?", "multivaluelist", 0)
         )
-        taken = self.client.post(url, {**data, "code": "lubang"})
+        taken = self.client.post(url, prefixed("question", {**data, "code": "lubang"}))
         self.assertIn(gettext(QUESTION_CODE_TAKEN), taken.context["form"].errors["code"])
 
     def test_it_removes_a_question(self) -> None:
@@ -360,7 +373,7 @@ class QuestionViewTests(ViewTestCase):
         for name in ("question_edit", "question_delete"):
             with self.subTest(name=name):
                 url = self.url(name, service_code="PJU-01", attribute_pk=question.pk)
-                self.assertEqual(self.client.post(url, {"description": "x"}).status_code, 404)
+                self.assertEqual(self.client.post(url, {"question-description": "x"}).status_code, 404)
         self.assertTrue(ServiceAttribute.objects.filter(pk=question.pk).exists())
 
     def test_it_refuses_everyone_but_the_catalogue_manager(self) -> None:
@@ -378,7 +391,7 @@ class RouteViewTests(ViewTestCase):
     def test_it_sets_and_removes_a_routing_rule(self) -> None:
         self.client.force_login(self.officer)
         url = self.url("route_add", service_code="PJU-01")
-        response = self.client.post(url, {"area": self.kelurahan.pk, "agency": self.bappeda.pk})
+        response = self.client.post(url, {"route-area": self.kelurahan.pk, "route-agency": self.bappeda.pk})
         self.assertRedirects(response, self.url("catalogue_edit", service_code="PJU-01"))
         rule = RoutingRule.objects.get()
         self.assertEqual((rule.service, rule.area, rule.agency), (self.lamp, self.kelurahan, self.bappeda))
@@ -401,7 +414,7 @@ class RouteViewTests(ViewTestCase):
             {"area": "", "agency": ""},
         ):
             with self.subTest(data=data):
-                response = self.client.post(url, data)
+                response = self.client.post(url, prefixed("route", data))
                 self.assertEqual(response.status_code, 200)
                 self.assertTrue(response.context["route_form"].errors)
         self.assertFalse(RoutingRule.objects.exists())
@@ -418,7 +431,7 @@ class RouteViewTests(ViewTestCase):
             with self.subTest(user=user.username):
                 self.client.force_login(user)
                 url = self.url("route_add", service_code="PJU-01")
-                data = {"area": self.kelurahan.pk, "agency": self.bappeda.pk}
+                data = {"route-area": self.kelurahan.pk, "route-agency": self.bappeda.pk}
                 self.assertEqual(self.client.post(url, data).status_code, status)
         self.assertFalse(RoutingRule.objects.exists())
 
@@ -432,3 +445,21 @@ class RouteViewTests(ViewTestCase):
             services.route_set(service=self.road, area=area, agency=self.bappeda, actor=self.officer)
             with self.subTest(area=area.name), self.assertNumQueries(11):
                 self.client.get(url)
+
+
+class UniqueIdsTests(CoordinatorViewTestCase):
+    """Pages with several forms give every field its own id, so that each label names its own field."""
+
+    def assertUniqueIds(self, url: str) -> None:
+        ids = re.findall(r'\bid="([^"]+)"', self.client.get(url).content.decode())
+        self.assertTrue(ids)
+        self.assertEqual(sorted(i for i in set(ids) if ids.count(i) > 1), [], url)
+
+    def test_it_gives_each_field_of_each_page_its_own_id(self) -> None:
+        self.client.force_login(self.officer)
+        for kind in ("correction", "erasure"):
+            with self.subTest(kind=kind):
+                self.assertUniqueIds(self.url("data_request", data_request_pk=self.ask(kind).pk))
+        self.assertUniqueIds(self.url("catalogue_edit", service_code="JALAN-01"))
+        self.assertUniqueIds(self.url("citizen", citizen_pk=self.siti.pk))
+        self.assertUniqueIds(self.url("inbox"))
