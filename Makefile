@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test install install-test messages lint typecheck migrations-check pytest serve demo clean
+.PHONY: run test install install-test messages lint typecheck migrations-check pytest serve demo clean bench
 
 run: install messages ## install, migrate SQLite under var/, load the demo data, serve on $(HOST):$(PORT)
 	@mkdir -p var
@@ -44,6 +44,9 @@ migrations-check:
 
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install messages ## measure the production server (BENCHMARKS.md); QUICK=1: scratch SQLite, seconds, no record
+	$(BIN)/kotacerdas bench $(if $(QUICK),--quick,--record)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

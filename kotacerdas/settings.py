@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.databases import Tuning, database_settings
 from kotacerdas.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,6 +15,8 @@ VAR_DIR = Path(env_str("KOTACERDAS_VAR_DIR", str(BASE_DIR / "var")))
 PRODUCTION = env_bool("PRODUCTION", default=False)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", default=not PRODUCTION)
+# The benchmark's baseline views (hello world, bare INSERT): only `kotacerdas bench` sets this, for its server.
+BENCH_VIEWS = env_bool("KOTACERDAS_BENCH", default=False)
 
 _DEV_SECRET = "dev-only-insecure-key-kotacerdas-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "kotacerdas.replication",
     "kotacerdas.api",
     "kotacerdas.demo",
+    "kotacerdas.bench",
 ]
 
 MIDDLEWARE = [
@@ -85,20 +88,22 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ by default (WAL, IMMEDIATE transactions); PostgreSQL via DATABASE_URL.
+# Database: SQLite under var/ by default (WAL, IMMEDIATE transactions); PostgreSQL via DATABASE_URL, with
+# persistent connections (or DB_POOL=true for Django's pool), a statement timeout and an optional read replica.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kotacerdas.sqlite3'}")
-_db = dj_database_url.parse(DATABASE_URL)
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-    }
-elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
-    _db["CONN_HEALTH_CHECKS"] = True
-    _db["OPTIONS"] = {"options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"}
-DATABASES = {"default": _db}
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+_tuning = Tuning(
+    pool=env_bool("DB_POOL", default=False),
+    pool_min_size=env_int("DB_POOL_MIN_SIZE", 2),
+    pool_max_size=env_int("DB_POOL_MAX_SIZE", 8),
+    conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+    statement_timeout_ms=env_int("DB_STATEMENT_TIMEOUT_MS", 30000),
+)
+DATABASES = database_settings(DATABASE_URL, DATABASE_REPLICA_URL, _tuning)
+if DATABASE_REPLICA_URL:
+    DATABASE_ROUTERS = ["kotacerdas.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "kotacerdas.core.db_router.PrimaryPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kotacerdas.api.api import api
+from kotacerdas.bench import urls as bench_urls
 from kotacerdas.core import converters  # noqa: F401  (registers the "pk" converter)
 
 urlpatterns = [
+    *bench_urls.mounted(),  # the benchmark's baseline views, only while `kotacerdas bench` runs
     path("", include("kotacerdas.core.urls")),
     path("accounts/", include("kotacerdas.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,153 @@
+"""Database settings from URLs (SQLite pragmas and IMMEDIATE transactions, PostgreSQL pool and timeout) and the
+read-replica router."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.db import OperationalError, connections, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.db.utils import ConnectionHandler
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
+
+from kotacerdas.core.databases import PRIMARY, REPLICA, Tuning, database_config, database_settings
+from kotacerdas.core.db_router import PIN_COOKIE, PrimaryPinMiddleware, ReplicaRouter, reads_from_primary
+from kotacerdas.regions.models import Region
+
+PG_URL = "postgres://kc:secret@db.internal:5432/kotacerdas"
+REPLICA_URL = "postgres://kc:secret@replica.internal:5432/kotacerdas"
+
+
+class DatabaseConfigTests(SimpleTestCase):
+    def test_it_keeps_persistent_connections_and_a_statement_timeout_on_postgresql(self) -> None:
+        config = database_config(PG_URL, Tuning(conn_max_age=120, statement_timeout_ms=5000))
+        self.assertEqual(config["ENGINE"], "django.db.backends.postgresql")
+        self.assertEqual(config["CONN_MAX_AGE"], 120)
+        self.assertTrue(config["CONN_HEALTH_CHECKS"])
+        self.assertEqual(config["OPTIONS"], {"options": "-c statement_timeout=5000"})
+
+    def test_it_uses_the_pool_instead_of_persistent_connections_when_asked(self) -> None:
+        config = database_config(PG_URL, Tuning(pool=True, pool_min_size=1, pool_max_size=4))
+        self.assertEqual(config["OPTIONS"]["pool"], {"min_size": 1, "max_size": 4})
+        self.assertEqual(config["OPTIONS"]["options"], "-c statement_timeout=30000")
+        self.assertEqual(config["CONN_MAX_AGE"], 0)  # Django refuses persistent connections with its pool
+
+    def test_it_sets_wal_immediate_transactions_and_persistent_connections_on_sqlite(self) -> None:
+        config = database_config("sqlite:////tmp/x.sqlite3", Tuning(conn_max_age=60))
+        self.assertEqual(config["NAME"], "/tmp/x.sqlite3")
+        self.assertEqual(config["OPTIONS"]["transaction_mode"], "IMMEDIATE")
+        self.assertIn("PRAGMA journal_mode=WAL", config["OPTIONS"]["init_command"])
+        self.assertEqual(config["CONN_MAX_AGE"], 60)
+
+    def test_it_adds_the_replica_only_when_its_url_is_given(self) -> None:
+        self.assertEqual(set(database_settings(PG_URL, "", Tuning())), {PRIMARY})
+        databases = database_settings(PG_URL, REPLICA_URL, Tuning())
+        self.assertEqual(databases[REPLICA]["HOST"], "replica.internal")
+        self.assertEqual(databases[REPLICA]["TEST"], {"MIRROR": PRIMARY})
+        self.assertEqual(databases[REPLICA]["OPTIONS"], databases[PRIMARY]["OPTIONS"])
+
+
+@contextmanager
+def sqlite_wrappers(count: int) -> Iterator[list[DatabaseWrapper]]:
+    """Django connections to one fresh SQLite file, configured as settings.py configures the default database."""
+    with tempfile.TemporaryDirectory() as directory:
+        config = database_config(f"sqlite:///{Path(directory) / 'probe.sqlite3'}", Tuning(sqlite_timeout_s=0))
+        aliases = [f"probe{n}" for n in range(count)]
+        # A handler needs a "default"; the probes have names of their own, unknown to the test framework.
+        handler = ConnectionHandler(
+            {"default": {"ENGINE": "django.db.backends.dummy"}} | {a: dict(config) for a in aliases}
+        )
+        wrappers = [handler[alias] for alias in aliases]
+        try:
+            yield wrappers
+        finally:
+            for wrapper in wrappers:
+                wrapper.close()
+
+
+def pragma(wrapper: DatabaseWrapper, name: str) -> Any:
+    with wrapper.cursor() as cursor:
+        cursor.execute(f"PRAGMA {name}")
+        return cursor.fetchone()[0]
+
+
+class SqliteTests(TransactionTestCase):
+    available_apps = ["kotacerdas.core"]  # the probes use a file of their own; flush (almost) nothing afterwards
+
+    def test_it_opens_connections_in_wal_mode_with_normal_sync_and_foreign_keys(self) -> None:
+        with sqlite_wrappers(1) as (wrapper,):
+            self.assertEqual(pragma(wrapper, "journal_mode"), "wal")
+            self.assertEqual(pragma(wrapper, "synchronous"), 1)  # NORMAL
+            self.assertEqual(pragma(wrapper, "foreign_keys"), 1)
+
+    def test_it_takes_the_write_lock_when_a_transaction_begins(self) -> None:
+        """IMMEDIATE: a second writer is refused at BEGIN, before the first has written anything."""
+        with sqlite_wrappers(2) as (first, second):
+            connections["probe0"] = first
+            try:
+                with transaction.atomic(using="probe0"):
+                    pragma(first, "user_version")  # a read only: a DEFERRED transaction would hold no lock yet
+                    with self.assertRaisesMessage(OperationalError, "database is locked"), second.cursor() as cursor:
+                        cursor.execute("BEGIN IMMEDIATE")
+            finally:
+                del connections["probe0"]
+            with second.cursor() as cursor:  # once the first commits, the second gets the lock
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute("COMMIT")
+
+    def test_it_lets_readers_read_while_a_writer_holds_the_lock(self) -> None:
+        with sqlite_wrappers(2) as (writer, reader), writer.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (n INTEGER)")
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("INSERT INTO t VALUES (1)")
+            with reader.cursor() as reading:
+                reading.execute("SELECT count(*) FROM t")  # WAL: no "database is locked" for a reader
+                self.assertEqual(reading.fetchone()[0], 0)  # and it does not see the uncommitted row
+            cursor.execute("COMMIT")
+
+
+class ReplicaRouterTests(TransactionTestCase):
+    available_apps = ["kotacerdas.core"]  # nothing is written: flush (almost) nothing afterwards
+    router = ReplicaRouter()
+
+    def test_it_sends_reads_to_the_replica_and_writes_to_the_primary(self) -> None:
+        self.assertEqual(self.router.db_for_read(Region), REPLICA)
+        self.assertEqual(self.router.db_for_write(Region), PRIMARY)
+
+    def test_it_reads_from_the_primary_inside_a_transaction(self) -> None:
+        with transaction.atomic():
+            self.assertEqual(self.router.db_for_read(Region), PRIMARY)
+        self.assertEqual(self.router.db_for_read(Region), REPLICA)
+
+    def test_it_migrates_the_primary_only(self) -> None:
+        self.assertTrue(self.router.allow_migrate(PRIMARY, "regions"))
+        self.assertFalse(self.router.allow_migrate(REPLICA, "regions"))
+
+
+class PrimaryPinMiddlewareTests(SimpleTestCase):
+    def setUp(self) -> None:
+        self.seen: list[bool] = []
+        self.middleware = PrimaryPinMiddleware(self.view)
+
+    def view(self, request: HttpRequest) -> HttpResponse:
+        self.seen.append(reads_from_primary())
+        self.assertEqual(ReplicaRouter().db_for_read(Region), PRIMARY if reads_from_primary() else REPLICA)
+        return HttpResponse("ok")
+
+    def test_it_pins_a_writing_request_and_the_browsers_next_requests_to_the_primary(self) -> None:
+        response = self.middleware(RequestFactory().post("/form/"))
+        self.assertEqual(self.seen, [True])
+        self.assertEqual(response.cookies[PIN_COOKIE]["max-age"], 10)
+        self.middleware(RequestFactory().get("/page/", HTTP_COOKIE=f"{PIN_COOKIE}=1"))
+        self.assertEqual(self.seen, [True, True])
+        self.assertFalse(reads_from_primary())  # the pin ends with the request
+
+    def test_it_lets_a_plain_read_use_the_replica(self) -> None:
+        response = self.middleware(RequestFactory().get("/page/"))
+        self.assertEqual(self.seen, [False])
+        self.assertNotIn(PIN_COOKIE, response.cookies)

@@ -1,0 +1,36 @@
+"""The production server's configuration: `gunicorn -c python:kotacerdas.gunicorn_conf kotacerdas.wsgi`.
+
+`kotacerdas bench` starts the server with this same file, so the numbers in BENCHMARKS.md are those
+of the recommended configuration. Chosen by measurement on 2 cores (see README, Production, and
+BENCHMARKS.md): threaded workers, because they keep connections alive and overlap database waits.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kotacerdas.core.env import env_int, env_str
+
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
+worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
+threads = env_int("GUNICORN_THREADS", 4)
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)
+timeout = env_int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+# Import the application once in the master (kotacerdas/wsgi.py also imports every view): workers start
+# warm and share its memory pages.
+preload_app = True
+# Recycle a worker now and then, so that slow memory growth cannot take the machine down.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 20_000)
+max_requests_jitter = max_requests // 10
+accesslog = env_str("GUNICORN_ACCESS_LOG") or None  # the TLS proxy in front logs requests
+errorlog = "-"
+loglevel = env_str("GUNICORN_LOG_LEVEL", "warning")
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """A worker must never inherit the master's database connection (none is expected; close any)."""
+    from django.db import connections
+
+    connections.close_all()
