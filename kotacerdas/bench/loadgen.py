@@ -70,6 +70,8 @@ class Result:
     cpu_fraction: float  # the load generator's own CPU time over the run: near 1.0 means it is the bottleneck
     ran_out: bool = False
     warmup_used_s: float = 0.0  # how long the warm-up lasted (until every connection had an answer)
+    issued: int = 0  # requests sent in all, warm-up included
+    cpu_s: float = 0.0  # the load generator's CPU seconds in all: cpu_s / issued is its cost per request
 
 
 def summarise(
@@ -236,6 +238,7 @@ async def drive(plan: Plan) -> Result:
         window = min(plan.duration_s, run.last_done - run.measure_from) if run.latencies else 0.0
     result = summarise(run.latencies, run.statuses, max(window, 1e-9), run.received, cpu * window / elapsed)
     result.ran_out = run.ran_out
+    result.issued, result.cpu_s = run.issued, cpu
     result.warmup_used_s = (run.measure_from if run.measure_from != math.inf else time.perf_counter()) - run.started
     return result
 

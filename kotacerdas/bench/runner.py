@@ -115,6 +115,9 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
         measured["megabytes"] = result["bytes_received"] / max(result["requests"], 1) / 1e6
         note = f"{measured['megabytes']:.1f} MB per export, worker peak {measured['peak_mb']:.0f} MB {note}".strip()
+    if scenario.name == scenarios.HELLO and result["cpu_s"] > 0:
+        capacity = result["issued"] / result["cpu_s"]
+        note = f"load generator: {capacity:,.0f} requests per CPU second {note}".strip()
     if result.get("ran_out"):
         note = (note + " (ran out of houses: window shortened)").strip()
     row = Row(

@@ -118,6 +118,8 @@ class DriveTests(SimpleTestCase):
         self.assertEqual(result.failures, 0)
         self.assertEqual(server.connections, 4)  # one connection per client, kept alive
         self.assertLess(result.requests, len(server.bodies))  # the warm-up's answers are not counted
+        self.assertEqual(result.issued, len(server.bodies))
+        self.assertGreater(result.cpu_s, 0)
         self.assertAlmostEqual(result.window_s, 0.3)
         self.assertEqual(result.bytes_received, 2 * result.requests)
 
