@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kotacerdas.core.models import RegionOwnedModel, RegionOwnedQuerySet
 
@@ -255,11 +256,13 @@ class StatusPercent(RegionOwnedModel):
 
 
 class EvaluationDimension(models.TextChoices):
-    BASELINE = "baseline", _("Baseline")
-    OUTPUT = "output", _("Output")
-    OUTCOME = "outcome", _("Outcome")
-    IMPACT = "impact", _("Impact")
-    QUICK_WIN = "quick_win", _("Quick win")
+    """The national evaluation's five dimensions (their own context: "Outcome" here is not any outcome)."""
+
+    BASELINE = "baseline", pgettext_lazy("evaluation dimension", "Baseline")
+    OUTPUT = "output", pgettext_lazy("evaluation dimension", "Output")
+    OUTCOME = "outcome", pgettext_lazy("evaluation dimension", "Outcome")
+    IMPACT = "impact", pgettext_lazy("evaluation dimension", "Impact")
+    QUICK_WIN = "quick_win", pgettext_lazy("evaluation dimension", "Quick win")
 
 
 DEFAULT_WEIGHTS = {"baseline": 10, "output": 20, "outcome": 30, "impact": 30, "quick_win": 10}

@@ -194,7 +194,8 @@ def running_programmes(*, region: Region, dimension: Dimension) -> tuple[int, in
 @dataclass
 class IndicatorRow:
     indicator: Indicator
-    cells: list[IndicatorValue | None]
+    cells: list[IndicatorValue | None]  # one per period of Results.periods, None where nothing was set
+    filled: list[tuple[Period, IndicatorValue]] = field(default_factory=list)  # the periods with a target or actual
 
 
 @dataclass
@@ -217,6 +218,8 @@ def programme_results(*, programme: Programme, published_only: bool = False) -> 
     for value in values.values():
         value.indicator = by_pk[value.indicator_id]  # for target_met, without a query per cell
     rows = [IndicatorRow(i, [values.get((i.pk, p.pk)) for p in periods]) for i in indicators]
+    for row in rows:
+        row.filled = [(p, cell) for p, cell in zip(periods, row.cells, strict=True) if cell is not None]
     reports: list[ProgressReport] = []
     if not published_only:
         reports = list(ProgressReport.objects.filter(programme=programme).select_related("period"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +30,8 @@ from kotacerdas.monitoring.models import (
     OpenDataPortal,
     Period,
     ProgressReport,
+    Reminder,
+    ReminderKind,
     ReportStatus,
     StatusPercent,
 )
@@ -288,7 +291,9 @@ def period_list(request: RegionRequest, region: Region) -> HttpResponse:
             if attempt(request, form, call):
                 messages.success(request, _("The period was added."))
                 return redirect("monitoring:periods", region_slug=region.slug)
-    context = {"periods": Period.objects.for_region(region), "form": form, "can_manage": can_manage}
+    reminders = Reminder.objects.filter(kind=ReminderKind.UNREPORTED).select_related("agency").order_by("agency__name")
+    periods = Period.objects.for_region(region).prefetch_related(Prefetch("reminders", queryset=reminders))
+    context = {"periods": periods, "form": form, "can_manage": can_manage}
     return render(request, "monitoring/period_list.html", context)
 
 

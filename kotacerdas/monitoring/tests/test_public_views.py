@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.translation import gettext
 
 from kotacerdas.monitoring import services
 from kotacerdas.monitoring.models import EvaluationDimension
@@ -107,8 +108,14 @@ class OpenProgrammeTests(PublicViewTestCase):
         self.assertContains(response, "<h1>Penataan tepi sungai</h1>", html=True)
         self.assertContains(response, self.public_works.name)
         self.assertContains(response, "Rumah yang dimundurkan (rumah)")
-        self.assertContains(response, "40 / <strong>30</strong>")  # target / actual for "2027 S1"
-        self.assertContains(response, "Warga puas / <strong>Sebagian warga puas</strong>")
+        # One small table per indicator: a row per period with a target or an actual ("2027 S1").
+        self.assertContains(response, '<th scope="row">2027 S1</th><td>40</td><td><strong>30</strong></td>', html=True)
+        self.assertContains(
+            response,
+            '<th scope="row">2027 S1</th><td>Warga puas</td><td><strong>Sebagian warga puas</strong></td>',
+            html=True,
+        )
+        self.assertContains(response, f"{gettext('Baseline')}: 12 (2025)")
         self.assertContains(response, "Lahan bebas")
         self.assertEqual(response.context["results"].progress, Decimal(40))
         self.assertNoPersonalData(response)

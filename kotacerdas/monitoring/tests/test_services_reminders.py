@@ -8,7 +8,7 @@ import io
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, ngettext, override
 
 from kotacerdas.accounts.models import User
 from kotacerdas.monitoring import services
@@ -103,7 +103,10 @@ class AwaitingApprovalTests(ReminderTestCase):
         self.send(dt.date(2027, 7, 1))
         [message] = [m for m in mail.outbox if m.to == ["planner@kotaraya.go.id"]]
         with override("id"):
-            expected = gettext("%(count)s progress reports await approval") % {"count": 2}
+            expected = ngettext(
+                "%(count)s progress report awaits approval", "%(count)s progress reports await approval", 2
+            ) % {"count": 2}
+        self.assertEqual(expected, "2 laporan kemajuan menunggu persetujuan")
         self.assertEqual(message.subject, expected)
 
     def test_it_keeps_regions_apart(self) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import tempfile
-import unittest
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -354,12 +354,22 @@ class ReportViewTests(ScratchMediaMixin):
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get(self.edit_url()).status_code, 404)
 
-    # BUG: the monitoring room's messages are missing from the Indonesian catalogue (locale/id), so an Indonesian
-    # page shows e.g. the locked-period message in English.
-    @unittest.expectedFailure
     def test_it_speaks_indonesian(self) -> None:
         with override("id"):
-            self.assertNotEqual(gettext(PERIOD_LOCKED), PERIOD_LOCKED)
+            self.assertEqual(
+                gettext(PERIOD_LOCKED), "Periode pelaporan ini sudah dikunci; tidak menerima laporan lagi."
+            )
+        services.period_lock(period=self.s1, actor=self.planner)
+        self.client.force_login(self.operator)
+        page = self.client.get(self.edit_url()).content.decode()  # Indonesian unless the visitor switched
+        for text in (
+            "Laporan kemajuan 2027 S1",
+            "Periode pelaporan ini sudah dikunci; tidak menerima laporan lagi.",
+            "Apa yang dikerjakan pada periode ini",
+            "Foto atau dokumen",
+        ):
+            self.assertIn(text, page)
+        self.assertNotIn("This reporting period is locked", page)
 
 
 class ReportAttachmentTests(ScratchMediaMixin):
@@ -440,7 +450,7 @@ class ProgrammeResultsViewTests(MonitoringViewTestCase):
         response = self.client.get(self.url("results", programme_id=self.river.pk))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Rumah yang dimundurkan")
-        self.assertContains(response, "40 / <strong>30</strong>", html=False)
+        self.assertContains(response, '<th scope="row">2027 S1</th><td>40</td><td><strong>30</strong></td>', html=True)
         self.assertNotContains(response, self.url("indicator_create", programme_id=self.river.pk))
 
     def test_it_offers_the_lead_agency_only_the_periods_it_can_still_report(self) -> None:
@@ -475,7 +485,9 @@ class ProgrammeResultsViewTests(MonitoringViewTestCase):
         self.client.force_login(self.inspector)
         response = self.client.get(self.url("results", programme_id=self.river.pk))
         self.assertContains(response, f'<span class="vh">{gettext("target met")}</span>', count=1, html=False)
-        self.assertContains(response, "25 / <strong>30</strong> <span", html=False)
+        self.assertContains(
+            response, '<td>25</td><td><strong>30</strong> <span aria-hidden="true">✓</span>', html=False
+        )
 
     def test_it_lets_the_lead_agency_add_an_indicator_and_a_milestone(self) -> None:
         self.client.force_login(self.operator)
@@ -531,6 +543,13 @@ class PeriodViewTests(MonitoringViewTestCase):
         self.assertRedirects(response, self.url("periods"))
         period.refresh_from_db()
         self.assertTrue(period.is_locked)
+
+    def test_it_shows_which_agencies_were_reminded_of_a_missing_report(self) -> None:
+        services.reminders_send(region=self.region, today=self.s1.ends_on + dt.timedelta(days=1))
+        self.client.force_login(self.planner)
+        with self.assertNumQueries(6):  # the reminders of every period in one query
+            response = self.client.get(self.url("periods"))
+        self.assertContains(response, f"{gettext('Reminded of a missing report:')} {self.public_works}")
 
     def test_it_shows_a_duplicate_label_as_a_form_error(self) -> None:
         self.client.force_login(self.planner)
