@@ -8,6 +8,7 @@ This is the room's only outbound network call; tests run it against a local fake
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -85,7 +86,7 @@ class CkanClient:
         except urllib.error.HTTPError as error:
             with error:
                 return _result(error.read(MAX_ANSWER_BYTES), action, status=error.code)
-        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
+        except (OSError, http.client.HTTPException, ValueError) as error:  # timeouts, DNS, TLS, resets, bad URLs
             reason = getattr(error, "reason", error)
             raise CkanError(f"{action}: the portal cannot be reached ({reason})", kind="unreachable") from error
 

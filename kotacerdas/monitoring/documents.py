@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from kotacerdas.monitoring.models import Evaluation, EvaluationDimension, Indicator, IndicatorValue, Milestone
@@ -26,6 +27,7 @@ from kotacerdas.monitoring.selectors import DimensionRow, EvaluationResult, Resu
 from kotacerdas.planning.models import Programme
 
 Cell = str | int | Decimal | None
+PDF_CELL_CHARS = 600
 _ASCII_LOOKALIKES = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "·": "-"})
 
 
@@ -208,6 +210,11 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
+def _clipped(text: str) -> str:
+    """A cell's text short enough that its row fits on one page (the XLSX keeps the whole text)."""
+    return text if len(text) <= PDF_CELL_CHARS else text[: PDF_CELL_CHARS - 1].rstrip() + "…"
+
+
 def latin1(text: str) -> str:
     """The text in characters the PDF core fonts can draw (other letters lose their accents, or go)."""
     return "".join(_drawable(ch) for ch in str(text).translate(_ASCII_LOOKALIKES))
@@ -241,7 +248,7 @@ class _Pdf(FPDF):
             for values in section.rows:
                 row = table.row()
                 for value in values:
-                    row.cell(latin1(_text(value)))
+                    row.cell(latin1(_clipped(_text(value))))
         self.ln(3)
 
 
@@ -269,11 +276,11 @@ def as_xlsx(document: Document) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = _sheet_title(_("Summary"), set())
-    summary.append([document.title])
+    summary.append([_xlsx_cell(document.title)])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([document.subtitle])
+    summary.append([_xlsx_cell(document.subtitle)])
     for label, value in document.facts:
-        summary.append([label, value])
+        summary.append([label, _xlsx_cell(value)])
     used = {summary.title}
     for section in document.sections:
         sheet = book.create_sheet(_sheet_title(section.title, used))
@@ -291,7 +298,10 @@ def as_xlsx(document: Document) -> bytes:
 
 
 def _xlsx_cell(value: Cell) -> Any:
-    return "" if value is None else value
+    """The value as a cell; text loses the control characters a workbook cannot hold (pasted from other tools)."""
+    if value is None:
+        return ""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -88,6 +89,7 @@ PORTAL_URL = gettext_noop("Give the portal's address starting with https:// (or 
 CKAN_NAME_RULE = gettext_noop("Use 2 to 100 lowercase letters, digits, - or _ (as the portal shows it).")
 TOKEN_REQUIRED = gettext_noop("Give the API token the portal issued for Kota Cerdas.")
 NO_PORTAL = gettext_noop("No open data portal is set up for this region yet.")
+TOKEN_UNREADABLE = gettext_noop("The stored API token can no longer be read (the server's key changed); save it again.")
 
 
 def _require(actor: User, perm: Perm, region: Region, agency: Any = None) -> None:
@@ -633,9 +635,13 @@ def opendata_publish(*, region: Region, actor: User | None) -> Publication:
     portal = OpenDataPortal.objects.for_region(region).first()
     if portal is None:
         raise MonitoringError(_(NO_PORTAL))
+    try:
+        token = portal.token()
+    except InvalidToken:
+        return _publication_stored(portal, Publication(False, 0, _(TOKEN_UNREADABLE)))
     with translation.override(settings.LANGUAGE_CODE):
         uploads = _uploads(region)
-        client = ckan.CkanClient(portal.url, portal.token())
+        client = ckan.CkanClient(portal.url, token)
         try:
             count = _push(client, portal, region, uploads)
         except ckan.CkanError as error:

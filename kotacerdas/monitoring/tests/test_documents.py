@@ -121,6 +121,25 @@ class EvaluationReportTests(DocumentTestCase):
             self.assertIn(gettext("Smart City evaluation %(year)s") % {"year": 2026}, text)
             self.assertIn(f"{gettext('Index (0–5)')}: 3,25".replace("–", "-"), text)
 
+    def test_it_copes_with_a_very_long_evidence_and_pasted_control_characters(self) -> None:
+        evidence = "Notulen rapat\x0bhalaman dua. " + "Uraian bukti dukung yang sangat panjang. " * 100
+        services.score_enter(
+            evaluation=self.year,
+            eval_dimension="impact",
+            smart_dimension=Dimension.objects.get(code="society"),
+            score=Decimal(2),
+            evidence=evidence,
+            actor=self.planner,
+        )
+        self.client.force_login(self.planner)
+        self.in_english()
+        text = pdf_text(self.download("evaluation_pdf", evaluation_id=self.year.pk).content)
+        self.assertIn("Notulen rapat", text)
+        self.assertNotIn(evidence.strip()[-200:], text)  # clipped so the row fits on a page
+        scores = sheets(self.download("evaluation_xlsx", evaluation_id=self.year.pk).content)["Scores"]
+        [row] = [r for r in scores if r[1] == "Smart Society"]
+        self.assertEqual(row[5], evidence.strip().replace("\x0b", ""))  # the workbook keeps it whole
+
     def test_it_is_for_dashboard_readers_of_the_region(self) -> None:
         for user, status in ((self.operator, 403), (self.citizen, 403), (self.outsider, 404)):
             with self.subTest(user=user.username):

@@ -7,6 +7,8 @@ import io
 import json
 
 from django.core.management import call_command
+from django.test import override_settings
+from django.utils.translation import gettext
 
 from kotacerdas.core.errors import NotAllowed
 from kotacerdas.monitoring import opendata, services
@@ -17,6 +19,7 @@ from kotacerdas.monitoring.services import (
     NOT_PERMITTED,
     PORTAL_URL,
     TOKEN_REQUIRED,
+    TOKEN_UNREADABLE,
     MonitoringError,
     PortalData,
 )
@@ -146,6 +149,14 @@ class OpenDataPublishTests(PortalTestCase):
         self.assertFalse(publication.ok)
         self.assertTrue(publication.message.startswith("package_show: the portal cannot be reached"))
         self.assertNotIn(TOKEN, publication.message)
+
+    def test_it_asks_for_the_token_again_when_the_servers_key_changed(self) -> None:
+        with FakeCkan() as ckan:
+            self.portal(ckan.url)
+            with override_settings(SECRET_KEY="another-secret-key-after-rotation"):
+                publication = services.opendata_publish(region=self.region, actor=self.officer)
+        self.assertEqual((publication.ok, publication.message), (False, gettext(TOKEN_UNREADABLE)))
+        self.assertEqual(ckan.calls, [])
 
     def test_it_refuses_without_a_portal_or_the_permission(self) -> None:
         self.assertRefused(
