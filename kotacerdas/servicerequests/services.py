@@ -371,7 +371,7 @@ def _open_data_request(data_request: DataRequest, actor: User, kind: str | None)
     """The request, locked and still open, of the kind the answer fits, from a citizen of the region."""
     region = data_request.region
     _require(actor, Perm.REQUEST_COORDINATE, region)
-    item = DataRequest.objects.select_for_update().select_related("user").get(pk=data_request.pk)
+    item = DataRequest.objects.select_for_update(of=("self",)).select_related("user").get(pk=data_request.pk)
     item.region = region
     if item.handled_at is not None:
         raise RequestError(_(DATA_REQUEST_ANSWERED))
