@@ -20,6 +20,7 @@ from uuid import uuid4
 import time_machine
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.http import HttpResponse
 from django.test import Client
@@ -45,6 +46,7 @@ from kotacerdas.jimpitan.models import Arrear, Fund, Household, LedgerEntry, Ron
 from kotacerdas.monitoring import services as monitoring
 from kotacerdas.monitoring.models import Evaluation, EvaluationScore, Milestone, Period, ProgressReport
 from kotacerdas.monitoring.services import IndicatorData, ReportData
+from kotacerdas.monitoring.tests.factories import TINY_PNG
 from kotacerdas.planning import services as planning
 from kotacerdas.planning.models import DigitalisationRequest, Masterplan, PlanningRound, Programme, Proposal
 from kotacerdas.planning.services import Assignment, ProposalData
@@ -402,12 +404,14 @@ class TenancyTestCase(RegionTestCase):
             actor=cls.staff,
         )
         values = {indicator.pk: (Decimal(12), "")}
+        photo = SimpleUploadedFile("foto.png", TINY_PNG)  # evidence, served only to members who may read the report
         cls.report = monitoring.report_save(
             programme=cls.programme,
             period=cls.period,
-            data=ReportData(narrative="Dua belas rumah mundur.", progress_percent=40, values=values),
+            data=ReportData(narrative="Dua belas rumah mundur.", progress_percent=40, values=values, attachment=photo),
             actor=cls.staff,
         )
+        cls.addClassCleanup(cls.report.attachment.storage.delete, cls.report.attachment.name)
         cls.milestone = monitoring.milestone_create(
             programme=cls.programme, title="Jalan inspeksi", planned_date=dt.date(2026, 6, 1), actor=cls.staff
         )
