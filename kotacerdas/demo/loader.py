@@ -125,7 +125,7 @@ def load_all(progress: Progress) -> list[tuple[str, str]]:
     servicerequests.load(yogyakarta)
     progress("Kota Yogyakarta: service catalogue, an Open311 client, citizen requests")
     jimpitan.load(yogyakarta)
-    progress("Kota Yogyakarta: the jimpitan fund of RT 01 / RW 01 Patangpuluhan, its households and roster")
+    progress("Kota Yogyakarta: jimpitan funds of three Patangpuluhan RTs with three months of nights")
     replication.load(yogyakarta)
     progress("Replication: Yogyakarta's good practices, Musi Rawas's visit of 9 Nov 2023 and its import")
     return accounts_listed
