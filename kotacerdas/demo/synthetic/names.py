@@ -101,6 +101,15 @@ PROGRAMME_SUBJECTS: dict[str, list[str]] = {
     "society": ["literasi digital", "perpustakaan keliling", "ronda berbasis aplikasi", "sekolah ramah anak"],
     "environment": ["bank sampah", "penerangan jalan hemat energi", "ruang terbuka hijau", "pemantauan banjir"],
 }
+# Which agencies usually lead a programme of each smart dimension.
+PROGRAMME_LEADS: dict[str, list[str]] = {
+    "governance": ["diskominfo", "setda", "dpmptsp", "bkpsdm", "bpkad", "bapenda", "disdukcapil"],
+    "branding": ["dispar", "disbud", "disperindag", "diskopukm"],
+    "economy": ["disperindag", "diskopukm", "dpmptsp", "dpkp", "disnaker", "bapenda"],
+    "living": ["dinkes", "rsud", "dishub", "dpupr", "disperkim", "damkar", "bpbd"],
+    "society": ["disdik", "dinsos", "dispusip", "dispora", "dp3ap2kb", "satpolpp"],
+    "environment": ["dlh", "dpupr", "bpbd", "disperkim"],
+}
 PROGRAMME_ACTIONS = ["Penguatan", "Pengembangan", "Digitalisasi", "Perluasan", "Penataan", "Peningkatan"]
 ACTIVITY_ACTIONS = ["Sosialisasi", "Pengadaan perangkat", "Pelatihan petugas", "Uji coba", "Pendampingan"]
 INDICATOR_UNITS = {"unit": ["lokasi", "unit", "kelompok", "orang"], "nominal": ["rupiah"], "percentage": ["%"]}

@@ -147,7 +147,7 @@ def _programmes(run: Run, region: RegionBuild, masterplan: int) -> list[_Program
     for _n in range(run.plan.top_programmes):
         dimension, code = rng.choice(run.dimensions)
         status = rng.choices(statuses, weights)[0]
-        lead = rng.choice(region.opd)
+        lead = region.agencies[rng.choice(names.PROGRAMME_LEADS[code])]
         created = run.ago(rng.uniform(400, 700))
         published = status != "planned" and rng.random() < 0.85
         subject = rng.choice(names.PROGRAMME_SUBJECTS[code])
