@@ -114,7 +114,9 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
     if scenario.export:
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
         measured["megabytes"] = result["bytes_received"] / max(result["requests"], 1) / 1e6
-        note = f"{measured['megabytes']:.1f} MB per export, worker peak {measured['peak_mb']:.0f} MB {note}".strip()
+        growth = measured["peak_mb"] - measured["before_mb"]
+        memory = f"worker peak {measured['peak_mb']:.0f} MB ({growth:+.0f} MB)"
+        note = f"{measured['megabytes']:.1f} MB per export, {memory} {note}".strip()
     if scenario.name == scenarios.HELLO and result["cpu_s"] > 0:
         capacity = result["issued"] / result["cpu_s"]
         note = f"load generator: {capacity:,.0f} requests per CPU second {note}".strip()
