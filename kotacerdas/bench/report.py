@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-HEADER = ("scenario", "req/s", "p50 ms", "p99 ms", "errors", "× hello", "note")
+HEADER = ("scenario", "req/s", "p50 ms", "p99 ms", "errors", "× hello", "CPU ms/req", "note")
 READ_SHARE, READ_P99_MS = 0.40, 50.0
 DASHBOARD_SHARE, DASHBOARD_SPEEDUP = 0.25, 20.0
 WRITE_SHARE = 0.60
@@ -29,6 +29,7 @@ class Row:
     failures: int
     note: str = ""
     ratio: float = math.nan
+    cpu_ms: float = math.nan  # the server's CPU time per request (all workers): unlike req/s, not skewed by neighbours
 
     @property
     def failed(self) -> bool:
@@ -63,7 +64,16 @@ def _cells(row: Row) -> tuple[str, ...]:
     rate = _number(row.rate, 1 if row.rate < 100 else 0)
     ratio = "–" if math.isnan(row.ratio) else f"{row.ratio:.2f}"
     errors = f"{row.failures}/{row.requests}"
-    return (row.name, rate, _number(row.p50_ms, 1), _number(row.p99_ms, 1), errors, ratio, row.note)
+    return (
+        row.name,
+        rate,
+        _number(row.p50_ms, 1),
+        _number(row.p99_ms, 1),
+        errors,
+        ratio,
+        _number(row.cpu_ms, 1),
+        row.note,
+    )
 
 
 def table(rows: list[Row]) -> str:

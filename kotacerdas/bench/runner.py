@@ -109,7 +109,9 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
     if scenario.export:
         live.reset_peak_memory()
         measured["before_mb"] = live.memory_mb()
+    cpu_before = live.cpu_seconds()
     result = drive_loadgen(scenario.plan(port=live.port, timing=timing))
+    cpu_ms = (live.cpu_seconds() - cpu_before) / max(result["issued"], 1) * 1000
     note = "" if not result["failures"] else _statuses(result["statuses"])
     if scenario.export:
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
@@ -130,6 +132,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
         requests=result["requests"],
         failures=result["failures"],
         note=note,
+        cpu_ms=cpu_ms,
     )
     return row, measured, result
 

@@ -85,9 +85,22 @@ class Server:
         peaks = [_status_kb(pid, "VmHWM") for pid in self.worker_pids()]
         return max(peaks, default=0) / 1024
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by all workers (user + system, every thread)."""
+        return sum(_cpu_seconds(pid) for pid in self.worker_pids())
+
     def memory_mb(self) -> float:
         """The largest current resident size (VmRSS) among the workers, in MB."""
         return max((_status_kb(pid, "VmRSS") for pid in self.worker_pids()), default=0) / 1024
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        # The fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _status_kb(pid: int, field: str) -> int:

@@ -42,6 +42,7 @@ class TableTests(SimpleTestCase):
         self.assertEqual(len(lines), 2 + 6)
         self.assertIn("| scenario", lines[0])
         self.assertIn("× hello", lines[0])
+        self.assertIn("CPU ms/req", lines[0])
         board = next(line for line in lines if line.startswith("| board"))
         self.assertIn("2/2000", board)
         self.assertIn("0.20", board)
