@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,7 @@ def _programme_rows(region: Region) -> Iterable[Row]:
         Programme.objects.for_region(region)
         .published()
         .select_related("dimension", "lead_agency", "progress")
-        .order_by("dimension__order", "parent_id", "title", "pk")
+        .order_by("dimension__order", F("parent_id").asc(nulls_first=True), "title", "pk")  # NULLs first on every DB
     )
     for p in programmes:
         progress = p.progress.percent if hasattr(p, "progress") else None

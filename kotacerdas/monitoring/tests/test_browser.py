@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect, sync_playwright
 
 from kotacerdas.monitoring.models import Indicator, IndicatorValue, Period, ProgressReport, ReportStatus
@@ -68,7 +69,11 @@ def page(chromium: str, live_server: Any, demo_data: None, monkeypatch: pytest.M
     # Playwright's sync API keeps an asyncio loop running in this thread; Django's ORM would refuse to run here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    database = connections["default"]
     with sync_playwright() as playwright:
+        # Playwright's greenlet gets a fresh context, in which Django would open a second connection and leave
+        # it open (PostgreSQL then refuses to drop the test database): keep using the test's own connection.
+        connections["default"] = database
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT, locale="id-ID", java_script_enabled=False)
         try:
