@@ -48,13 +48,18 @@ class Comparison:
 
 
 def from_summaries(region: Region) -> tuple[Cells, Agencies]:
+    """The numbers as the summary tables hold them (read as values, as the raw side reads its groups)."""
     cells: Cells = {
-        (c.dimension_id, c.status): (c.programmes, c.in_masterplan, c.published, c.progress_sum)
-        for c in DimensionSummary.objects.for_region(region)
+        (dimension, status): (programmes, in_masterplan, published, progress)
+        for dimension, status, programmes, in_masterplan, published, progress in DimensionSummary.objects.for_region(
+            region
+        ).values_list("dimension_id", "status", "programmes", "in_masterplan", "published", "progress_sum")
     }
     agencies: Agencies = {
-        a.agency_id: (a.programmes_led, a.overdue_milestones, a.unreported_periods)
-        for a in AgencySummary.objects.for_region(region)
+        agency: (led, overdue, unreported)
+        for agency, led, overdue, unreported in AgencySummary.objects.for_region(region).values_list(
+            "agency_id", "programmes_led", "overdue_milestones", "unreported_periods"
+        )
     }
     return cells, agencies
 
