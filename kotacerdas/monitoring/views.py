@@ -19,6 +19,7 @@ from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.selectors import coverage_matrix
+from kotacerdas.jimpitan import selectors as jimpitan_selectors
 from kotacerdas.monitoring import documents, evidence, selectors, services
 from kotacerdas.monitoring import forms as mforms
 from kotacerdas.monitoring.models import (
@@ -68,6 +69,7 @@ def dashboard(request: RegionRequest, region: Region) -> HttpResponse:
         "can_publish": has_perm(request.user, services.PUBLISH_OPEN_DATA, region),
         "can_manage": has_perm(request.user, Perm.INDICATOR_MANAGE, region),
         "waiting": selectors.reports_awaiting_approval(region=region) if can_approve else None,
+        "jimpitan": jimpitan_selectors.city_rollup(region=region, latest=timezone.localdate().replace(day=1), months=1),
     }
     return render(request, "monitoring/dashboard.html", context)
 

@@ -112,6 +112,13 @@ class DashboardViewTests(MonitoringViewTestCase):
         self.assertNotContains(response, 'id="awaiting-approval"')
         self.assertNotContains(response, self.url("statuses"))
 
+    def test_it_shows_the_digital_jimpitan_in_numbers_only_with_a_link_to_the_kelurahan_table(self) -> None:
+        self.client.force_login(self.leader)
+        response = self.client.get(self.url("dashboard"))
+        card = response.content.decode().split('id="jimpitan"')[1].split("</section>")[0]
+        self.assertIn(reverse("jimpitan:city", args=[self.region.slug]), card)
+        self.assertIn("Rp0", card)
+
     def test_it_refuses_agency_operators_and_citizens(self) -> None:
         for user in (self.operator, self.head, self.citizen, self.treasurer):
             with self.subTest(user=user.username):
@@ -130,7 +137,7 @@ class DashboardViewTests(MonitoringViewTestCase):
         with committed():
             self.published_evaluation(2025)
         self.client.force_login(self.leader)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(16):
             self.client.get(self.url("dashboard"))
         with committed():
             for n in range(9):
@@ -138,7 +145,7 @@ class DashboardViewTests(MonitoringViewTestCase):
                 services.milestone_create(
                     programme=self.river, title=f"Tahap {n}", planned_date=self.s1.ends_on, actor=self.planner
                 )
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(16):
             response = self.client.get(self.url("dashboard"))
         self.assertContains(response, "Dinkes")
 
