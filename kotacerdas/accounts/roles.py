@@ -56,6 +56,7 @@ class Perm(StrEnum):
     PROGRAMME_MANAGE = "planning.programme.manage"
     MASTERPLAN_MANAGE = "planning.masterplan.manage"
     DIGITALISATION_MANAGE = "planning.digitalisation.manage"
+    OPEN_DATA_PUBLISH = "monitoring.opendata.publish"  # Diskominfo: the region's CKAN portal and its uploads
     DASHBOARD_VIEW = "monitoring.dashboard.view"
     INDICATOR_MANAGE = "monitoring.indicator.manage"  # Bappeda, for any programme
     REPORT_APPROVE = "monitoring.report.approve"
@@ -82,7 +83,7 @@ _AGENCY_WORK = frozenset(
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.DISKOMINFO_OFFICER: _AGENCY_WORK
     | {Perm.AGENCY_MANAGE, Perm.COVERAGE_VIEW, Perm.AUDIT_VIEW, Perm.PLANNING_VIEW_ALL, Perm.ROUND_MANAGE}
-    | {Perm.DIGITALISATION_MANAGE, Perm.DASHBOARD_VIEW, Perm.EVALUATION_ENTER}
+    | {Perm.DIGITALISATION_MANAGE, Perm.DASHBOARD_VIEW, Perm.EVALUATION_ENTER, Perm.OPEN_DATA_PUBLISH}
     | {Perm.REQUEST_COORDINATE, Perm.CATALOGUE_MANAGE}
     | {Perm.REPLICATION_EXPORT, Perm.VISIT_RECORD},
     Role.BAPPEDA_PLANNER: _AGENCY_WORK

@@ -65,6 +65,8 @@ class AuditAction(models.TextChoices):
     SCORE_ENTERED = "monitoring.score.entered", _("Self-assessment score entered")
     SCORE_VERIFIED = "monitoring.score.verified", _("Score verified by assessor")
     EVALUATION_PUBLISHED = "monitoring.evaluation.published", _("Evaluation published")
+    OPEN_DATA_PORTAL_SAVED = "monitoring.portal.saved", _("Open data portal settings saved")
+    OPEN_DATA_PUBLISHED = "monitoring.opendata.published", _("Open data pushed to the portal")
     CITIZEN_REGISTERED = "servicerequests.citizen.registered", _("Citizen account registered")
     CITIZEN_DATA_EXPORTED = "servicerequests.citizen.data_exported", _("Citizen downloaded their data")
     CITIZEN_CORRECTION_REQUESTED = "servicerequests.citizen.correction_requested", _("Citizen asked for a correction")

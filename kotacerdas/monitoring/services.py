@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -52,11 +51,8 @@ from kotacerdas.monitoring.workflow import REPORT
 from kotacerdas.planning.models import Programme, ProgrammeStatus
 from kotacerdas.regions.models import Region
 
-log = logging.getLogger(__name__)
-
-# Diskominfo, the region's data steward (walidata), publishes open data. A named Perm for this belongs in
-# accounts/roles.py; until then the permission Diskominfo alone holds for running the region's platform.
-PUBLISH_OPEN_DATA = Perm.DIGITALISATION_MANAGE
+# Diskominfo, the region's data steward (walidata), publishes open data.
+PUBLISH_OPEN_DATA = Perm.OPEN_DATA_PUBLISH
 CKAN_NAME = re.compile(r"[a-z0-9_-]{2,100}")  # CKAN's rule for package and organisation names
 
 
@@ -612,8 +608,9 @@ def portal_save(*, region: Region, data: PortalData, actor: User) -> OpenDataPor
     if data.token:
         portal.seal(data.token)
     _validated(portal).save()
-    # AuditAction has no code for the portal yet (the audit room owns that enum); the row keeps updated_at.
-    log.info("open data portal of %s set to %s (token %s)", region.slug, data.url, "changed" if data.token else "kept")
+    after = {"url": data.url, "organization": data.organization, "package_name": data.package_name,
+             "is_active": data.is_active, "token": "changed" if data.token else "kept"}  # fmt: skip
+    audit.record(actor=actor, action=AuditAction.OPEN_DATA_PORTAL_SAVED, target=portal, region=region, after=after)
     return portal
 
 
@@ -638,15 +635,15 @@ def opendata_publish(*, region: Region, actor: User | None) -> Publication:
     try:
         token = portal.token()
     except InvalidToken:
-        return _publication_stored(portal, Publication(False, 0, _(TOKEN_UNREADABLE)))
+        return _publication_stored(portal, Publication(False, 0, _(TOKEN_UNREADABLE)), actor)
     with translation.override(settings.LANGUAGE_CODE):
         uploads = _uploads(region)
         client = ckan.CkanClient(portal.url, token)
         try:
             count = _push(client, portal, region, uploads)
         except ckan.CkanError as error:
-            return _publication_stored(portal, Publication(False, 0, error.message))
-    return _publication_stored(portal, Publication(True, count, ""))
+            return _publication_stored(portal, Publication(False, 0, error.message), actor)
+    return _publication_stored(portal, Publication(True, count, ""), actor)
 
 
 def _uploads(region: Region) -> list[ckan.Upload]:
@@ -684,10 +681,15 @@ def _push(client: ckan.CkanClient, portal: OpenDataPortal, region: Region, uploa
     return len(uploads)
 
 
-def _publication_stored(portal: OpenDataPortal, publication: Publication) -> Publication:
+def _publication_stored(portal: OpenDataPortal, publication: Publication, actor: User | None) -> Publication:
     now = timezone.now()
     changes: dict[str, Any] = {"last_attempt_at": now, "last_error": publication.message[:2000]}
     if publication.ok:
         changes["last_published_at"] = now
-    OpenDataPortal.objects.filter(pk=portal.pk).update(**changes)
+    with transaction.atomic():
+        OpenDataPortal.objects.filter(pk=portal.pk).update(**changes)
+        after = {"ok": publication.ok, "resources": publication.resources, "message": publication.message[:500]}
+        audit.record(
+            actor=actor, action=AuditAction.OPEN_DATA_PUBLISHED, target=portal, region=portal.region, after=after
+        )
     return publication

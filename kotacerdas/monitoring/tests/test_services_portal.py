@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils.translation import gettext
 
+from kotacerdas.audit.actions import AuditAction
+from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.errors import NotAllowed
 from kotacerdas.monitoring import opendata, services
 from kotacerdas.monitoring.models import OpenDataPortal
@@ -53,6 +55,13 @@ class PortalSaveTests(PortalTestCase):
         self.assertEqual(OpenDataPortal.objects.get(region=self.region).token(), "token-baru")
         self.assertEqual(OpenDataPortal.objects.count(), 1)
 
+    def test_it_audits_the_setting_without_the_token(self) -> None:
+        portal = self.portal("https://data.kotaraya.go.id")
+        entry = AuditEntry.objects.get(action=AuditAction.OPEN_DATA_PORTAL_SAVED)
+        self.assertEqual((entry.actor, entry.region, entry.target_id), (self.officer, self.region, str(portal.pk)))
+        self.assertEqual(entry.after["token"], "changed")
+        self.assertNotIn(TOKEN, json.dumps(entry.after))
+
     def test_it_refuses_everyone_but_diskominfo(self) -> None:
         for actor in (self.planner, self.operator, self.leader, self.inspector, self.outsider):
             with self.subTest(actor=actor.username):
@@ -89,6 +98,8 @@ class OpenDataPublishTests(PortalTestCase):
             self.portal(ckan.url)
             publication = services.opendata_publish(region=self.region, actor=self.officer)
         self.assertEqual((publication.ok, publication.resources, publication.message), (True, 10, ""))
+        entry = AuditEntry.objects.get(action=AuditAction.OPEN_DATA_PUBLISHED)
+        self.assertEqual((entry.actor, entry.after["ok"], entry.after["resources"]), (self.officer, True, 10))
         package = ckan.packages[PACKAGE]
         self.assertEqual(package.owner_org, ORGANIZATION)
         self.assertIn(self.region.name, package.title)
