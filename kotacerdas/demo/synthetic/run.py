@@ -67,8 +67,9 @@ class GenerationSummary:
 
     def line(self) -> str:
         replaced = f"; replaced {self.replaced_regions} earlier synthetic regions" if self.replaced_regions else ""
+        regions = f"{len(self.regions)} synthetic region{'' if len(self.regions) == 1 else 's'}"
         return (
-            f"{len(self.regions)} synthetic regions, {self.total_rows:,} rows in {self.seconds:.1f} s "
+            f"{regions}, {self.total_rows:,} rows in {self.seconds:.1f} s "
             f"on {self.vendor} (size {self.size:g}, seed {self.seed}){replaced}."
         )
 
@@ -95,6 +96,8 @@ def generate(
         with _phase(phases, "summaries"):
             _rebuild_summaries(plan, progress)
         run.loader.reset_sequences()
+    with _phase(phases, "analyze"):
+        run.loader.analyze()
     phases["indexes"] = phases.pop("load") - phases["rows"] - phases["replace"]
     return _summary(run, seed, replaced, bench_fund, time.monotonic() - started, phases)
 

@@ -305,12 +305,14 @@ class GenerateTests(TestCase):
 
     def test_a_second_run_replaces_the_first_and_leaves_other_regions_alone(self) -> None:
         other = make_region("kotalain", code="34.72")
+        old_ids = set(ServiceRequest.objects.values_list("pk", flat=True))
         again = generate(size=TINY, seed=8, progress=False)
         self.assertEqual(again.replaced_regions, 1)
         self.assertEqual(Region.objects.filter(slug__startswith="gen-").count(), 1)
         self.assertFalse(Programme.objects.filter(region=self.region.pk).exists())  # the old region's rows went
         fresh = Region.objects.get(slug="gen-0001")
         self.assertEqual(ServiceRequest.objects.filter(region=fresh).count(), self.plan.requests)
+        self.assertGreater(ServiceRequest.objects.order_by("pk").first().pk, max(old_ids))  # ids are never reused
         self.assertEqual(User.objects.filter(username="gen-0001.bappeda").count(), 1)
         self.assertTrue(Region.objects.filter(pk=other.pk).exists())
 
@@ -328,7 +330,7 @@ class GenerateCommandTests(TestCase):
     def test_it_reports_one_line_and_the_benchmark_access(self) -> None:
         out = StringIO()
         call_command("generate", size=TINY, seed=3, stdout=out, stderr=StringIO())
-        self.assertIn("1 synthetic regions", out.getvalue())
+        self.assertIn("1 synthetic region, ", out.getvalue())
         self.assertIn(BENCH_OPEN311_KEY, out.getvalue())
 
     def test_it_refuses_a_size_out_of_range(self) -> None:
