@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 HEADER_END = b"\r\n\r\n"
 BROKEN = 0  # the status recorded for a connection that failed or closed mid-answer
-WARMUP_LIMIT_S = 30.0
+WARMUP_LIMIT_S = 30.0  # the default of Plan.warmup_limit_s
 
 
 def percentile(samples: Sequence[float], p: float) -> float:
@@ -51,6 +51,7 @@ class Plan:
     warmup_s: float = 1.0
     duration_s: float = 5.0
     max_requests: int = 0  # 0: no limit; else stop after this many requests in all
+    warmup_limit_s: float = WARMUP_LIMIT_S  # how much longer than warmup_s to wait for every connection's answer
     timeout_s: float = 120.0
 
 
@@ -99,7 +100,7 @@ class _Run:
 
     The warm-up lasts `warmup_s` and at least until every connection has had one answer (a worker's
     first request pays for compiling templates and opening its database connection), at most
-    WARMUP_LIMIT_S more; then the measured window of `duration_s` begins.
+    `warmup_limit_s` more; then the measured window of `duration_s` begins.
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -120,7 +121,10 @@ class _Run:
     def _start_window(self, now: float) -> None:
         if self.measure_from != math.inf or now < self.started + self.plan.warmup_s:
             return
-        if len(self.warm) >= self.plan.concurrency or now >= self.started + self.plan.warmup_s + WARMUP_LIMIT_S:
+        if (
+            len(self.warm) >= self.plan.concurrency
+            or now >= self.started + self.plan.warmup_s + self.plan.warmup_limit_s
+        ):
             self.measure_from, self.stop_at = now, now + self.plan.duration_s
 
     def next_request(self) -> bytes | None:

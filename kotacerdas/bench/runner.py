@@ -74,10 +74,12 @@ def run(options: Options) -> Report:
         if static.wait() != 0:
             raise server.ServerFailed("collectstatic failed")
         rows, export = _serve_and_drive(target, env, port, options)
+        options.say("Timing the dashboard's numbers: summary tables against GROUP BY over raw rows…")
         comparison = dashboard.compare(region, budget_s=max(timing.duration_s / 5, 0.2))
     finally:
         fixtures.release(target)
     report_ = _report(region, rows, export, comparison, options)
+    options.say("Done.")
     connection.close()
     return report_
 

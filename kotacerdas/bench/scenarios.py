@@ -27,6 +27,7 @@ class Timing:
     duration_s: float
     concurrency: int = 16
     exports: int = 2
+    warmup_limit_s: float = 30.0  # at most this much longer, waiting for every client's first answer
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Scenario:
         base |= {"headers": self.headers, "body": self.body, "ids": self.ids}
         if self.export:
             return base | {"concurrency": 1, "warmup_s": 0, "duration_s": 3600, "max_requests": timing.exports}
-        return base | {"concurrency": timing.concurrency, "warmup_s": timing.warmup_s, "duration_s": timing.duration_s}
+        timed = {"warmup_s": timing.warmup_s, "warmup_limit_s": timing.warmup_limit_s, "duration_s": timing.duration_s}
+        return base | timed | {"concurrency": timing.concurrency}
 
 
 def build(target: Target, *, origin: str) -> list[Scenario]:

@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kotacerdas.bench import fixtures, report, runner, server
+from kotacerdas.bench import fixtures, report, runner, scratch, server
 from kotacerdas.bench.scenarios import Timing
 
-QUICK = Timing(warmup_s=0.3, duration_s=1.0, exports=1)
+QUICK = Timing(warmup_s=0.3, duration_s=1.0, exports=1, warmup_limit_s=1.0)
 FULL = Timing(warmup_s=2.0, duration_s=10.0, exports=2)
 SCRATCH_ENV = "KOTACERDAS_BENCH_SCRATCH"  # set for the inner run of --quick: its database is a fresh file
-QUICK_SIZE = "0.001"
+FRESH_ENV = "KOTACERDAS_BENCH_FRESH"  # set: migrate and generate even when today's template exists
 
 
 class Command(BaseCommand):
@@ -46,6 +45,7 @@ class Command(BaseCommand):
             warmup_s=options["warmup"] if options["warmup"] is not None else timing.warmup_s,
             duration_s=options["duration"] or timing.duration_s,
             exports=timing.exports,
+            warmup_limit_s=timing.warmup_limit_s,
         )
         self._run(timing, quick=options["quick"], record=options["record"], verbosity=options["verbosity"])
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             if verbosity > 0:
                 self.stdout.write(f"[{time.monotonic() - started:5.1f} s] {text}")
 
-        fill = (lambda: self._fill_scratch_database(verbosity)) if quick else None
+        fill = (lambda: say("Scratch database " + scratch.fill(templates=_templates()))) if quick else None
         options = runner.Options(timing=timing, title=title, var_dir=_server_var_dir(), say=say, fill=fill)
         try:
             result = runner.run(options)
@@ -73,10 +73,14 @@ class Command(BaseCommand):
 
     def _rerun_on_scratch_database(self, options: dict[str, Any]) -> None:
         """Run this command again with settings pointing at a fresh SQLite file in a temporary directory."""
-        with tempfile.TemporaryDirectory(prefix="kotacerdas-bench-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="kotacerdas-bench-") as directory:
             env = dict(os.environ)
             env.update(
-                {SCRATCH_ENV: "1", "KOTACERDAS_VAR_DIR": scratch, "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3"}
+                {
+                    SCRATCH_ENV: str(Path(settings.VAR_DIR) / "bench"),  # where the day's template is kept
+                    "KOTACERDAS_VAR_DIR": directory,
+                    "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3",
+                }
             )
             command = [sys.executable, "-m", "kotacerdas", "bench", "--quick", f"-v{options['verbosity']}"]
             command += ["--record"] if options["record"] else []
@@ -85,15 +89,10 @@ class Command(BaseCommand):
             if subprocess.run(command, env=env, check=False).returncode != 0:
                 raise CommandError("The quick benchmark failed.")
 
-    def _fill_scratch_database(self, verbosity: int) -> None:
-        """Migrate the fresh database and fill it: tiny generated data when the generator exists, else the demo."""
-        quiet = 0 if verbosity < 2 else 1
-        self.stdout.write("Scratch database: migrating and loading data…") if verbosity else None
-        call_command("migrate", verbosity=quiet, interactive=False)
-        if "generate" in get_commands():
-            call_command("generate", size=float(QUICK_SIZE), seed=1, verbosity=quiet)
-        else:
-            call_command("load_demo", verbosity=quiet)
+
+def _templates() -> Path | None:
+    """Where the quick run keeps the day's filled database (KOTACERDAS_BENCH_FRESH=1: always build afresh)."""
+    return None if os.environ.get(FRESH_ENV) else Path(os.environ[SCRATCH_ENV])
 
 
 def _server_var_dir() -> Path:
