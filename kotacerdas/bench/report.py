@@ -184,8 +184,16 @@ def database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-    pool = "connection pool" if connection.settings_dict["OPTIONS"].get("pool") else "persistent connections"
-    return f"{vendor} {version} ({pool})"
+    return f"PostgreSQL {version} ({_connections()})"
+
+
+def _connections() -> str:
+    settings_dict = connection.settings_dict
+    if settings_dict["OPTIONS"].get("pool"):
+        return f"Django's connection pool {settings_dict['OPTIONS']['pool']}"
+    if settings_dict["CONN_MAX_AGE"]:
+        return f"persistent connections, CONN_MAX_AGE={settings_dict['CONN_MAX_AGE']}"
+    return "a new connection per request"
 
 
 def now() -> str:
