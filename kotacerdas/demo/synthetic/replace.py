@@ -21,11 +21,12 @@ def synthetic_regions() -> models.QuerySet[Region]:
     return Region.objects.filter(slug__regex=SYNTHETIC_SLUG)
 
 
-def delete_synthetic() -> int:
+def delete_synthetic(*, empty_whole_tables: bool = False) -> int:
     """Delete the generated regions with everything in them; returns how many regions went.
 
     Must run inside a transaction: the foreign keys are checked at its end, so the order of the deletes
-    does not matter, and a failure leaves the previous set whole.
+    does not matter, and a failure leaves the previous set whole. With `empty_whole_tables` (during a
+    big load, foreign keys dropped), a table holding nothing but synthetic rows is emptied in one step.
     """
     region_ids = list(synthetic_regions().values_list("pk", flat=True))
     if not region_ids:
@@ -33,7 +34,7 @@ def delete_synthetic() -> int:
     listed = ",".join(str(pk) for pk in region_ids)
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
-            for statement in _statements(model, listed):
+            for statement in _statements(model, listed, empty_whole_tables):
                 cursor.execute(statement)
     # Accounts last, through the ORM: it follows every relation to a user (sessions' owners, tokens, …).
     User.objects.filter(username__regex=SYNTHETIC_USERNAME).delete()
@@ -42,16 +43,43 @@ def delete_synthetic() -> int:
     return len(region_ids)
 
 
-def _statements(model: type[models.Model], listed: str) -> list[str]:
+def _statements(model: type[models.Model], listed: str, empty_whole_tables: bool) -> list[str]:
     if model is Region:
         return []
     columns = _region_columns(model)
     if columns:
-        where = " OR ".join(f"{connection.ops.quote_name(c)} IN ({listed})" for c in columns)
+        where = " OR ".join(f"COALESCE({connection.ops.quote_name(c)} IN ({listed}), FALSE)" for c in columns)
+        if empty_whole_tables and _holds_only(model, where) and _nothing_refers_to(model):
+            return [_emptied(model)]
         return [f"DELETE FROM {_quoted(model)} WHERE {where}"]
     if model._meta.auto_created:
         return _link_statements(model, listed)
     return []
+
+
+def _holds_only(model: type[models.Model], where: str) -> bool:
+    """Whether every row of the table is synthetic (then it is emptied at once instead of row by row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {_quoted(model)} WHERE NOT ({where}) LIMIT 1")
+        return cursor.fetchone() is None
+
+
+def _nothing_refers_to(model: type[models.Model]) -> bool:
+    """PostgreSQL truncates only a table no remaining foreign key points at (the load drops most of them)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = %s::regclass LIMIT 1", [_quoted(model)]
+        )
+        return cursor.fetchone() is None
+
+
+def _emptied(model: type[models.Model]) -> str:
+    """TRUNCATE on PostgreSQL (transactional there); SQLite empties a table without WHERE in one step."""
+    if connection.vendor == "postgresql":
+        return f"TRUNCATE {_quoted(model)}"
+    return f"DELETE FROM {_quoted(model)}"
 
 
 def _region_columns(model: type[models.Model]) -> list[str]:

@@ -88,7 +88,7 @@ def generate(
         run = _start(plan, seed)
         with _phase(phases, "load"), relaxed:
             with _phase(phases, "replace"):
-                replaced = delete_synthetic()
+                replaced = delete_synthetic(empty_whole_tables=defer)
             with _phase(phases, "rows"):
                 bench_fund = _build_all(run, progress)
         with _phase(phases, "checks"):

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from kotacerdas.accounts.models import User
 from kotacerdas.agencies.models import Agency
-from kotacerdas.core.testing import make_region
+from kotacerdas.core.testing import make_agency, make_region
 from kotacerdas.demo.synthetic import BENCH_OPEN311_KEY, Plan, generate
 from kotacerdas.demo.synthetic.bulk import Table
 from kotacerdas.demo.synthetic.requests import FLAG_DELAY
@@ -317,9 +317,14 @@ class GenerateTests(TestCase):
         self.assertTrue(Region.objects.filter(pk=other.pk).exists())
 
     def test_loading_without_the_big_tables_indexes_puts_every_index_back(self) -> None:
+        other = make_region("kotalain", code="34.72")
+        agency = make_agency(other, "dinsos")
         before = index_definitions()
-        generate(size=TINY, seed=9, progress=False, defer_indexes=True)
+        again = generate(size=TINY, seed=9, progress=False, defer_indexes=True)
         self.assertEqual(index_definitions(), before)
+        self.assertEqual(again.replaced_regions, 1)
+        self.assertTrue(Agency.objects.filter(pk=agency.pk).exists())  # tables with other rows are not emptied
+        self.assertEqual(Collection.objects.count(), again.rows["jimpitan.Collection"])
         self.assertFalse(
             Collection.objects.values("household", "night").annotate(n=Count("id")).filter(n__gt=1).exists()
         )
