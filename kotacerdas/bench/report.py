@@ -125,10 +125,11 @@ def judge_dashboard_speedup(speedup: float, same_numbers: bool) -> str:
 
 
 def judge_export(seconds: float, peak_mb: float, rows: int) -> str:
-    met = seconds <= EXPORT_SECONDS and peak_mb <= EXPORT_MB
-    scaled = f"; at this rate 1,000,000 rows take {seconds / rows * 1_000_000:.0f} s" if rows else ""
-    numbers = f"{seconds:.1f} s (≤ 60 s), server worker peak {peak_mb:.0f} MB (≤ 200 MB)"
-    return f"{_met(met)} CSV export of {rows:,} rows: {numbers}{scaled}"
+    """Judged at a million rows (the target's size), extrapolated from the region's export at its rate."""
+    million_s = seconds / rows * 1_000_000 if rows else math.nan
+    met = million_s <= EXPORT_SECONDS and peak_mb <= EXPORT_MB
+    numbers = f"{rows:,} rows in {seconds:.1f} s, so 1,000,000 rows in {million_s:.0f} s (≤ 60 s)"
+    return f"{_met(met)} CSV export: {numbers}; server worker peak {peak_mb:.0f} MB (≤ 200 MB)"
 
 
 def _met(met: bool) -> str:
