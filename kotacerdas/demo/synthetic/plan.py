@@ -1,14 +1,16 @@
 """How big the synthetic data set is: size 1.0 is the national scale (514 regions), everything scales with it.
 
 At full size: 514 regions, 160 RT each (82,240), 39 agencies each (20,046), 195 programmes each
-(100,230), 1,946 service requests each (1,000,244) and two jimpitan funds of 30 houses collected on
-about 90 % of 365 nights each (about 10.1 million collections). A size below 1/514 keeps one region
-and shrinks what is inside it.
+(100,230), 1,000,244 service requests and two jimpitan funds of 30 houses collected on about 90 % of
+365 nights each (about 10.1 million collections). Requests follow the size of the place, as population
+does (Zipf): the first region is the metropolis with about 147,000, the smallest have a few hundred.
+A size below 1/514 keeps one region and shrinks what is inside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from kotacerdas.demo.synthetic import names
 
@@ -21,7 +23,8 @@ RW_PER_VILLAGE = 2
 RT_PER_RW = 2
 TOP_PROGRAMMES = 65
 CHILDREN_PER_PROGRAMME = 2
-REQUESTS = 1946
+REQUESTS = 1946  # per region on average
+MIN_REQUESTS = 50  # even the smallest regency hears from some residents
 SERVICES = 10
 CITIZENS = 20
 FUNDS = 2
@@ -61,6 +64,23 @@ class Plan:
             nights=max(7, round(NIGHTS * min(scale, 1.0) * (FUNDS if scale < 0.5 else 1))),
             bench_households=max(50, round(BENCH_HOUSEHOLDS * size)),
         )
+
+    @cached_property
+    def requests_by_region(self) -> list[int]:
+        """Requests of each region (index 0 is region 1): a floor for all, the rest shared by rank, 1/n.
+
+        The shares are rounded by largest remainder, so they add up to exactly `regions × requests`.
+        """
+        total = self.regions * self.requests
+        floor = min(MIN_REQUESTS, self.requests)
+        weights = [1 / n for n in range(1, self.regions + 1)]
+        spread = total - floor * self.regions
+        exact = [spread * w / sum(weights) for w in weights]
+        counts = [floor + int(x) for x in exact]
+        by_remainder = sorted(range(self.regions), key=lambda i: int(exact[i]) - exact[i])
+        for i in by_remainder[: total - sum(counts)]:
+            counts[i] += 1
+        return counts
 
     @property
     def villages(self) -> int:

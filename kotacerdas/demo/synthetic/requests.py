@@ -133,7 +133,7 @@ def _attributes(run: Run, region: RegionBuild, services: list[_Service], stamp: 
 def build_requests(run: Run, region: RegionBuild, services: list[_Service]) -> None:
     """The region's requests and their histories, oldest first."""
     rng, loader = run.rng, run.loader
-    count = run.plan.requests
+    count = run.plan.requests_by_region[region.number - 1]
     first = loader.ids(ServiceRequest, count)
     ages = sorted((HISTORY_DAYS * rng.random() ** 1.5 for _ in range(count)), reverse=True)
     centre = (rng.uniform(-8.5, 3.5), rng.uniform(96.0, 140.0))  # somewhere in the archipelago's span

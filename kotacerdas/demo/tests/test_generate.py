@@ -102,6 +102,14 @@ class GenerateTests(TestCase):
             Plan.for_size(0.1).expected_collections / Plan.for_size(1.0).expected_collections, 0.1, delta=0.002
         )
 
+    def test_it_gives_the_first_region_the_most_requests_as_a_metropolis_would(self) -> None:
+        plan = Plan.for_size(1.0)
+        counts = plan.requests_by_region
+        self.assertEqual(sum(counts), plan.totals()["service_requests"])
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        self.assertGreater(counts[0], 100_000)
+        self.assertGreaterEqual(min(counts), 50)
+
     def test_it_refuses_a_size_out_of_range(self) -> None:
         for size in (0, -1, 2.5):
             with self.subTest(size=size), self.assertRaises(ValueError):
