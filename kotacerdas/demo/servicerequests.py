@@ -1039,7 +1039,7 @@ class Timing:
 
     def of(self, name: str, actions: list[str]) -> list[float]:
         answer = self.within(self.response, self.on_time)
-        # Most late first answers still end in time: the resolution deadline leaves more room.
+        # A resolution deadline leaves more room than the first answer's: more of them are met.
         settle = max(self.within(self.resolution, (1 + self.on_time) / 2), answer + self.rng.uniform(30, 240))
         minutes: list[float] = []
         for action in actions:
