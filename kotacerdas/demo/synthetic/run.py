@@ -101,7 +101,7 @@ def generate(
         run.loader.reset_sequences()
     with _phase(phases, "analyze"):
         run.loader.analyze()
-    phases["indexes"] = phases.pop("load") - phases["rows"] - phases["replace"]
+    phases["keys and indexes"] = phases.pop("load") - phases["rows"] - phases["replace"]
     return _summary(run, seed, replaced, bench_fund, time.monotonic() - started, phases)
 
 
