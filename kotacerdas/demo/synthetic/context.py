@@ -51,7 +51,7 @@ class RegionBuild:
     districts: list[int] = field(default_factory=list)
     district_names: list[str] = field(default_factory=list)
     villages: list[int] = field(default_factory=list)
-    rts: list[tuple[int, str]] = field(default_factory=list)  # (area id, "RT 01 RW 02 Sukamaju")
+    rts: list[tuple[int, str, int]] = field(default_factory=list)  # (area id, "RT 01 RW 02 Sukamaju", village id)
     agencies: dict[str, int] = field(default_factory=dict)  # slug → id
     staff: dict[str, int] = field(default_factory=dict)  # "planner", "officer", "leader", "operator:<slug>" → user id
     operators_by_agency: dict[int, int] = field(default_factory=dict)  # agency id → its operator's user id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kotacerdas.accounts.roles import Role
@@ -20,6 +21,7 @@ from kotacerdas.demo.synthetic.context import Person, RegionBuild, Run, add_user
 from kotacerdas.jimpitan.models import (
     Collection,
     Fund,
+    FundMonth,
     Household,
     LedgerEntry,
     RondaGroup,
@@ -53,6 +55,11 @@ COLLECTIONS = Table(
     "id created_at updated_at region fund shift household night method amount collected_by collected_at "
     "idempotency_key",
 )
+FUND_MONTHS = Table(
+    FundMonth,
+    "id created_at updated_at region fund kelurahan month nights_held house_nights_expected house_nights_paid "
+    "collected",
+)
 ENTRIES = Table(
     LedgerEntry,
     "id created_at updated_at region fund kind direction amount booked_on description household shift "
@@ -81,6 +88,7 @@ class _Fund:
     amount: int
     watch: tuple[dt.time, dt.time]
     treasurer: int
+    kelurahan: int | None = None  # the village above the fund's RT (the city's roll-up groups by it)
     groups: dict[int, tuple[int, int]] = field(default_factory=dict)  # weekday position → (group id, member id)
     houses: list[tuple[int, dt.date, dt.date | None]] = field(default_factory=list)  # (id, registered, moved out)
 
@@ -88,14 +96,15 @@ class _Fund:
 def build_funds(run: Run, region: RegionBuild, keys: Keys) -> int | None:
     """The region's funds with a year of nights; in the first region also the load-test fund (its id returned)."""
     rts = run.rng.sample(region.rts, run.plan.funds + (1 if region.number == 1 else 0))
-    for number, (rt, label) in enumerate(rts[: run.plan.funds], start=1):
+    for number, (rt, label, village) in enumerate(rts[: run.plan.funds], start=1):
         fund = _fund(run, region, rt, f"Jimpitan {label}", str(number), run.rng.choice(WATCHES))
+        fund.kelurahan = village
         nights = _nights(run, region, fund)
         _households(run, fund, sizes.HOUSEHOLDS, nights[0] - dt.timedelta(days=7), move_one=True)
         _history(run, fund, nights, keys)
     if region.number != 1:
         return None
-    rt, label = rts[-1]
+    rt, label, _village = rts[-1]
     bench = _fund(run, region, rt, f"Jimpitan {label} (uji beban)", "uji", BENCH_WATCH)
     today = (run.now + region.utc_offset).date()
     _households(run, bench, run.plan.bench_households, today - dt.timedelta(days=30), move_one=False)
@@ -188,14 +197,18 @@ def _history(run: Run, fund: _Fund, nights: list[dt.date], keys: Keys) -> None:
     length, amount, fund_id = _watch_length(fund), fund.amount, fund.id
     span = int(length * 0.6)
     random, seconds, zone, rate = rng.random, dt.timedelta, loader.zone, sizes.COLLECTION_RATE  # hot loop below
+    months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # nights, expected, paid, rupiah
     for n, night in enumerate(nights):
         shift = first_shift + n
         group, member = fund.groups[night.isoweekday()]
         start = _watch_start(fund, night)
         night_text = night.isoformat()
-        before = len(collections)
+        before, expected = len(collections), 0
         for house, registered, moved_out in fund.houses:
-            if registered > night or (moved_out is not None and night >= moved_out) or random() >= rate:
+            if registered > night or (moved_out is not None and night >= moved_out):
+                continue
+            expected += 1
+            if random() >= rate:
                 continue
             at = (start + seconds(seconds=int(random() * span))).isoformat(" ") + zone
             collections.append(
@@ -216,7 +229,11 @@ def _history(run: Run, fund: _Fund, nights: list[dt.date], keys: Keys) -> None:
                 )
             )
             next_collection += 1
-        recorded = (len(collections) - before) * fund.amount
+        paid = len(collections) - before
+        recorded = paid * amount
+        totals = months[night.replace(day=1)]
+        for i, value in enumerate((1, expected, paid, recorded)):
+            totals[i] += value
         counted, note = _count(run, recorded)
         closed = loader.ts(start + dt.timedelta(seconds=int(length * 0.9)))
         shifts.append((shift, loader.ts(start), closed, region, fund.id, night_text, group, "closed", member, member))
@@ -225,6 +242,18 @@ def _history(run: Run, fund: _Fund, nights: list[dt.date], keys: Keys) -> None:
     loader.insert(SHIFTS, shifts)
     loader.insert(COLLECTIONS, collections)
     _cash_book(run, fund, nights[0] - dt.timedelta(days=1), cash, keys)
+    _fund_months(run, fund, months)
+
+
+def _fund_months(run: Run, fund: _Fund, months: dict[dt.date, list[int]]) -> None:
+    """The city's roll-up rows, counted while the nights were made: what `fund_months_rebuild` would write."""
+    first = run.loader.ids(FundMonth, len(months))
+    stamp = run.loader.ts(run.now)
+    rows = [
+        (first + n, stamp, stamp, fund.region.id, fund.id, fund.kelurahan, month.isoformat(), *numbers)
+        for n, (month, numbers) in enumerate(sorted(months.items()))
+    ]
+    run.loader.insert(FUND_MONTHS, rows)
 
 
 def _count(run: Run, recorded: int) -> tuple[int, str]:

@@ -98,7 +98,7 @@ def _neighbourhoods(region: RegionBuild, rows: list, next_id: int, village: int,
         rows.append((rw, stamp, stamp, region.id, village, AreaLevel.RW, AreaKind.RW, f"RW {w:02d}", ""))
         for t in range(1, sizes.RT_PER_RW + 1):
             rows.append((next_id, stamp, stamp, region.id, rw, AreaLevel.RT, AreaKind.RT, f"RT {t:02d}", ""))
-            region.rts.append((next_id, f"RT {t:02d} RW {w:02d} {village_name}"))
+            region.rts.append((next_id, f"RT {t:02d} RW {w:02d} {village_name}", village))
             next_id += 1
     return next_id
 

@@ -41,7 +41,9 @@ BIG_TABLES = [Collection, RequestUpdate, ServiceRequest, Shift, LedgerEntry]
 # Below this many collections, checking keys and updating indexes row by row is cheap enough. PostgreSQL's
 # per-row key checks (queued until commit) cost more than SQLite's index updates, hence its lower threshold.
 DEFER_FROM_COLLECTIONS = {"postgresql": 50_000, "sqlite": 500_000}
-# The summary tables of one region, rebuilt after its rows are in. A room that adds a summary table adds its rebuild.
+# The summary tables of one region, rebuilt after its rows are in. A room that adds a summary table adds its
+# rebuild here, or the builder counts it while generating (the jimpitan roll-up, FundMonth: see jimpitan.py,
+# checked against `fund_months_rebuild` by the tests).
 SUMMARY_REBUILDS: list[Callable[[Region], None]] = [refresh_region]
 
 

@@ -25,7 +25,7 @@ from kotacerdas.demo.synthetic import BENCH_OPEN311_KEY, Plan, generate
 from kotacerdas.demo.synthetic.bulk import Table
 from kotacerdas.demo.synthetic.requests import FLAG_DELAY
 from kotacerdas.jimpitan import nights, selectors, services
-from kotacerdas.jimpitan.models import Collection, EntryKind, Fund, Household, LedgerEntry, Shift
+from kotacerdas.jimpitan.models import Collection, EntryKind, Fund, FundMonth, Household, LedgerEntry, Shift
 from kotacerdas.monitoring.models import AgencySummary, DimensionSummary, ProgrammeProgress
 from kotacerdas.planning.models import Programme
 from kotacerdas.regions.models import Area, AreaLevel, Region
@@ -199,6 +199,22 @@ class GenerateTests(TestCase):
                     self.assertTrue(entry.receipt and entry.description)
             self.assertEqual(selectors.fund_balance(fund=fund), balance)
 
+    def test_the_city_rollup_rows_equal_a_recount_by_the_jimpitan_service(self) -> None:
+        fields = (
+            "fund",
+            "kelurahan",
+            "month",
+            "nights_held",
+            "house_nights_expected",
+            "house_nights_paid",
+            "collected",
+        )
+        generated = set(FundMonth.objects.filter(region=self.region).values_list(*fields))
+        self.assertTrue(generated)
+        written = services.fund_months_rebuild(region=self.region)
+        self.assertEqual(written, len(generated))
+        self.assertEqual(set(FundMonth.objects.filter(region=self.region).values_list(*fields)), generated)
+
     def test_the_load_test_fund_takes_a_collection_tonight(self) -> None:
         ronda = User.objects.get(username=self.summary.accounts["ronda"])
         fund = Fund.objects.get(pk=self.summary.bench_fund_id)
@@ -306,6 +322,10 @@ class GenerateTests(TestCase):
                 self.assertEqual(self.client.get(url).status_code, 200)
         self.client.force_login(User.objects.get(username=self.summary.accounts["planner"]))
         self.assertEqual(self.client.get(reverse("monitoring:dashboard", args=[slug])).status_code, 200)
+        rollup = self.client.get(reverse("jimpitan:city", args=[slug]))
+        self.assertContains(
+            rollup, Area.objects.get(pk=FundMonth.objects.filter(region=self.region).first().kelurahan_id).name
+        )
         self.client.force_login(User.objects.get(username=self.summary.accounts["coordinator"]))
         self.assertEqual(self.client.get(reverse("servicerequests:request", args=[slug, request.pk])).status_code, 200)
 
