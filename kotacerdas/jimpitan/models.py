@@ -478,7 +478,6 @@ class FundMonth(RegionOwnedModel):
     kelurahan = models.ForeignKey("regions.Area", on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))  # its first day
     nights_held = models.PositiveIntegerField(default=0)
-    # Nightly schemes count house-nights; under a monthly tariff these count houses (and houses that paid in full).
     house_nights_expected = models.PositiveIntegerField(default=0)
     house_nights_paid = models.PositiveIntegerField(default=0)
     collected = models.PositiveBigIntegerField(_("collected (Rp)"), default=0)

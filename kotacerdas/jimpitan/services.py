@@ -625,9 +625,6 @@ def fund_month_refresh(*, fund: Fund, month: dt.date) -> FundMonth:
         "house_nights_paid": paid["n"],
         "collected": paid["rupiah"] or 0,
     }
-    if fund.is_monthly:  # under a tariff a house takes part by paying its month, not by paying every night
-        numbers["house_nights_expected"] = len(houses)
-        numbers["house_nights_paid"] = sum(1 for h in houses if h.amount_paid >= (fund.monthly_tariff or 0))
     numbers["house_nights_paid"] = min(numbers["house_nights_paid"], numbers["house_nights_expected"])
     row, _created = FundMonth.objects.update_or_create(fund=fund, month=month, defaults=numbers)
     return row

@@ -10,7 +10,7 @@ import time_machine
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import Conflict, NotAllowed
 from kotacerdas.jimpitan import selectors, services
-from kotacerdas.jimpitan.models import Arrear, EntryKind, FundMonth, LedgerEntry, Scheme, Shift
+from kotacerdas.jimpitan.models import Arrear, EntryKind, LedgerEntry, Scheme, Shift
 from kotacerdas.jimpitan.services import JimpitanError
 from kotacerdas.jimpitan.tests.factories import NEXT_MONTH, WATCH, JimpitanTestCase, actions_of, terms
 
@@ -84,13 +84,6 @@ class MonthlyTariffArrearsTests(JimpitanTestCase):
 
     def settle(self, arrear: Arrear, key: uuid.UUID | None = None) -> LedgerEntry:
         return services.arrear_settle(arrear=arrear, idempotency_key=key or uuid.uuid4(), actor=self.treasurer_rt2)
-
-    def test_the_citys_roll_up_counts_houses_that_paid_their_month_not_nights(self) -> None:
-        shift = Shift.objects.get(fund=self.fund_rt2)
-        with time_machine.travel(dt.datetime(2027, 4, 8, 16, 0, tzinfo=dt.UTC), tick=False):
-            services.shift_close(shift=shift, counted_total=20_000, actor=self.treasurer_rt2)
-        row = FundMonth.objects.get(fund=self.fund_rt2, month=APRIL)
-        self.assertEqual((row.house_nights_expected, row.house_nights_paid, row.collected), (3, 1, 20_000))
 
     def test_it_turns_an_unpaid_month_into_an_arrear(self) -> None:
         owed = {a.household.number: (a.amount, a.paid_in_month) for a in self.arrears}
