@@ -7,8 +7,6 @@ required: without it the test is skipped locally and fails under CI=true, never 
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
@@ -16,45 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 
+from kotacerdas.core.tests.browser import LOGOUT_BUTTON, fits_the_screen, log_in, phone
 from kotacerdas.monitoring.models import Indicator, IndicatorValue, Period, ProgressReport, ReportStatus
 from kotacerdas.monitoring.tests.factories import TINY_PNG
 from kotacerdas.planning.models import Programme
 
 pytestmark = pytest.mark.browser
 
-WIDTH = 360
-VIEWPORT: ViewportSize = {"width": WIDTH, "height": 740}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 LEAD_AGENCY_OPERATOR = "dpupkp.yogyakarta"
 PLANNER = "bappeda.yogyakarta"
-LOGOUT_BUTTON = "nav form[action='/accounts/logout/'] button[type=submit]"
 SLUM_AREA = "Luas kawasan permukiman kumuh kota"
 HOUSES = "Rumah yang dimundurkan dari bibir sungai"
-
-
-@pytest.fixture
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        reason = "Debian's chromium is not on PATH (apt-get install chromium); the real-browser test cannot run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}. Under CI=true a missing browser is a failure, not a skip.", pytrace=False)
-        pytest.skip(reason)
-    return path
 
 
 @pytest.fixture
@@ -65,37 +38,9 @@ def demo_data(transactional_db: None, django_db_serialized_rollback: None, tmp_p
 
 
 @pytest.fixture
-def page(chromium: str, live_server: Any, demo_data: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    # Playwright's sync API keeps an asyncio loop running in this thread; Django's ORM would refuse to run here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    database = connections["default"]
-    with sync_playwright() as playwright:
-        # Playwright's greenlet gets a fresh context, in which Django would open a second connection and leave
-        # it open (PostgreSQL then refuses to drop the test database): keep using the test's own connection.
-        connections["default"] = database
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORT, locale="id-ID", java_script_enabled=False)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
-def fits_the_screen(page: Page, name: str) -> None:
-    """Save a screenshot and assert nothing but a `.table-wrap` scrolls sideways at 360 px."""
-    page.screenshot(path=str(SCREENSHOTS / f"monitoring-{name}.png"), full_page=True)
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= WIDTH, f"{page.url} is {scroll_width} px wide at a {WIDTH} px viewport"
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(settings.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{base}/yogyakarta/")
+def page(chromium: str, live_server: Any, demo_data: None) -> Iterator[Page]:
+    with phone(chromium, locale="id-ID", java_script_enabled=False) as context:
+        yield context.new_page()
 
 
 def log_out(page: Page, base: str) -> None:
@@ -118,12 +63,12 @@ def test_the_lead_agency_reports_bappeda_approves_and_the_public_sees_the_progre
 
     page.goto(public)
     expect(page.locator("progress.progress")).to_have_attribute("value", "50")  # in implementation, no report yet
-    fits_the_screen(page, "01-public-before")
+    fits_the_screen(page, "monitoring-01-public-before")
 
     # 1. DPUPKP's operator writes the 2026 report with a photo and submits it.
-    log_in(page, base, LEAD_AGENCY_OPERATOR)
+    log_in(page, base, LEAD_AGENCY_OPERATOR, lands_on="/yogyakarta/")
     page.goto(results)
-    fits_the_screen(page, "02-results")
+    fits_the_screen(page, "monitoring-02-results")
     page.locator(f"a[href='/yogyakarta/monitoring/programmes/{m3k.pk}/reports/{period.pk}/']").click()
     page.locator("#id_narrative").fill("Empat puluh rumah di tepi Winongo sudah mundur; jalan inspeksi dicor.")
     page.locator("#id_progress_percent").fill("70")
@@ -132,7 +77,7 @@ def test_the_lead_agency_reports_bappeda_approves_and_the_public_sees_the_progre
     page.locator("#id_attachment").set_input_files(
         files=[{"name": "foto-winongo.png", "mimeType": "image/png", "buffer": TINY_PNG}]
     )
-    fits_the_screen(page, "03-report-form")
+    fits_the_screen(page, "monitoring-03-report-form")
     page.locator("main form.card button[type=submit]").click()
     page.wait_for_url(f"{base}/yogyakarta/monitoring/reports/*/")
     report = ProgressReport.objects.get(programme=m3k, period=period)
@@ -140,21 +85,21 @@ def test_the_lead_agency_reports_bappeda_approves_and_the_public_sees_the_progre
     page.locator("form[action$='/submit/'] button[type=submit]").click()
     page.wait_for_url(f"{base}/yogyakarta/monitoring/reports/{report.pk}/")
     expect(page.locator("#report-status")).to_have_text("Diajukan")
-    fits_the_screen(page, "04-report-submitted")
+    fits_the_screen(page, "monitoring-04-report-submitted")
     log_out(page, base)
 
     # 2. Bappeda finds it on the dashboard and approves it.
-    log_in(page, base, PLANNER)
+    log_in(page, base, PLANNER, lands_on="/yogyakarta/")
     page.goto(f"{base}/yogyakarta/monitoring/")
     waiting = page.locator(f"#awaiting-approval a[href='/yogyakarta/monitoring/reports/{report.pk}/']")
     expect(waiting).to_be_visible()
-    fits_the_screen(page, "05-dashboard")
+    fits_the_screen(page, "monitoring-05-dashboard")
     waiting.click()
     page.wait_for_url(f"{base}/yogyakarta/monitoring/reports/{report.pk}/")
     page.locator("form[action$='/approve/'] button[type=submit]").click()
     page.wait_for_url(f"{base}/yogyakarta/monitoring/reports/{report.pk}/")
     expect(page.locator("#report-status")).to_have_text("Disetujui")
-    fits_the_screen(page, "06-report-approved")
+    fits_the_screen(page, "monitoring-06-report-approved")
     log_out(page, base)
 
     # 3. Anyone sees the new progress and the new actual on the public page.
@@ -164,12 +109,12 @@ def test_the_lead_agency_reports_bappeda_approves_and_the_public_sees_the_progre
     expect(page.locator("main")).to_contain_text("98,4")
     expect(page.locator("main")).not_to_contain_text("Empat puluh rumah")  # the narrative stays internal
     expect(page.locator("img")).to_have_count(0)  # and so does the photo
-    fits_the_screen(page, "07-public-after")
+    fits_the_screen(page, "monitoring-07-public-after")
     page.goto(f"{base}/yogyakarta/open/")
     expect(
         page.locator(f"#open-programmes a[href='/yogyakarta/open/programmes/{m3k.pk}/'] ~ progress")
     ).to_have_attribute("value", "70")
-    fits_the_screen(page, "08-public-home")
+    fits_the_screen(page, "monitoring-08-public-home")
 
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED

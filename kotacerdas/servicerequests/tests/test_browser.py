@@ -10,37 +10,19 @@ the test is skipped locally and fails under CI=true.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.db import connections
 from PIL import Image
-from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 
+from kotacerdas.core.tests.browser import LOGOUT_BUTTON, fits_the_screen, log_in, phone
 from kotacerdas.servicerequests.models import CitizenProfile, ServiceRequest
 
 pytestmark = pytest.mark.browser
 
-WIDTH = 360
-VIEWPORT: ViewportSize = {"width": WIDTH, "height": 740}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-LOGOUT_BUTTON = "nav form[action='/accounts/logout/'] button[type=submit]"
 SERVICES = "/yogyakarta/services"
 RESIDENT = "Rina Wulandari"
 EMAIL = "rina.wulandari@example.id"
@@ -49,22 +31,6 @@ PASSWORD = "jalan-berlubang-2026"
 NIK = "3471015203900007"
 COMPLAINT = "Lubang besar di Jl. Bugisan depan Balai RW 01, berbahaya untuk motor pada malam hari."
 FIX_NOTE = "Lubang sudah ditambal aspal oleh tim DPUPKP."
-
-
-@pytest.fixture
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        reason = "Debian's chromium is not on PATH (apt-get install chromium); the real-browser test cannot run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}. Under CI=true a missing browser is a failure, not a skip.", pytrace=False)
-        pytest.skip(reason)
-    return path
-
-
-@pytest.fixture
-def demo_data(transactional_db: None, django_db_serialized_rollback: None) -> None:
-    call_command("load_demo", verbosity=0, stdout=StringIO())
 
 
 @pytest.fixture
@@ -77,39 +43,10 @@ def photo(tmp_path: Path, settings: Any) -> Path:
 
 
 @pytest.fixture
-def page(chromium: str, live_server: Any, demo_data: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+def page(chromium: str, live_server: Any, demo_data: None) -> Iterator[Page]:
     """A phone-sized browser with JavaScript off: every step works without it."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    database = connections["default"]
-    with sync_playwright() as playwright:
-        # Playwright's greenlet gets a fresh context, in which Django would open a second connection and leave
-        # it open (PostgreSQL then refuses to drop the test database): keep using the test's own connection.
-        connections["default"] = database
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport=VIEWPORT, locale="id-ID", timezone_id="Asia/Jakarta", java_script_enabled=False
-        )
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
-def fits_the_screen(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"servicerequests-{name}.png"), full_page=True)
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= WIDTH, f"{page.url} is {scroll_width} px wide at a {WIDTH} px viewport"
-
-
-def log_in(page: Page, base: str, username: str, password: str = settings.DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    expect(page.locator(LOGOUT_BUTTON)).to_be_visible()
+    with phone(chromium, locale="id-ID", timezone_id="Asia/Jakarta", java_script_enabled=False) as context:
+        yield context.new_page()
 
 
 def log_out(page: Page) -> None:
@@ -137,7 +74,7 @@ def test_a_complaint_goes_from_sign_up_to_fixed_and_the_public_sees_it_without_t
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.locator("#nik-needed a[href*='/services/my/nik/']")).to_be_visible()
     expect(page.locator("textarea[name=description]")).to_have_count(0)
-    fits_the_screen(page, "01-demo-citizen-asked-for-nik")
+    fits_the_screen(page, "servicerequests-01-demo-citizen-asked-for-nik")
     log_out(page)
 
     # A resident signs up; a NIK of the wrong length is refused first and nothing is created.
@@ -150,7 +87,7 @@ def test_a_complaint_goes_from_sign_up_to_fixed_and_the_public_sees_it_without_t
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#id_nik ~ .errorlist, .errorlist:near(#id_nik)").first).to_be_visible()
     assert not CitizenProfile.objects.filter(user__username=EMAIL).exists()
-    fits_the_screen(page, "02-signup-refused")
+    fits_the_screen(page, "servicerequests-02-signup-refused")
     page.locator("#id_nik").fill(NIK)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -167,14 +104,14 @@ def test_a_complaint_goes_from_sign_up_to_fixed_and_the_public_sees_it_without_t
     page.locator("#id_long").fill("110.352345")
     page.locator("#id_photo").set_input_files(str(photo))
     page.locator("#id_is_anonymous").check()
-    fits_the_screen(page, "03-request-form")
+    fits_the_screen(page, "servicerequests-03-request-form")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{base}{SERVICES}/requests/*/")
     request = ServiceRequest.objects.select_related("agency").get(description=COMPLAINT)
     assert (request.status, request.is_anonymous, request.agency.slug) == ("submitted", True, "dpupkp")
     assert request.photo.name.startswith(f"requests/{request.region_id}/")
     expect(page.locator("#request-status")).to_have_text("Menunggu verifikasi")
-    fits_the_screen(page, "04-request-sent")
+    fits_the_screen(page, "servicerequests-04-request-sent")
     log_out(page)
 
     # Diskominfo's coordinator finds it in the verification queue and dispatches it.
@@ -182,7 +119,7 @@ def test_a_complaint_goes_from_sign_up_to_fixed_and_the_public_sees_it_without_t
     page.goto(f"{base}{SERVICES}/inbox/")
     page.locator(f"a[href='{SERVICES}/requests/{request.pk}/']").first.click()
     expect(page.locator("main")).to_contain_text(RESIDENT)  # staff see the reporter
-    fits_the_screen(page, "05-coordinator")
+    fits_the_screen(page, "servicerequests-05-coordinator")
     take_step(page, "verify", "Diteruskan ke DPUPKP untuk ditindaklanjuti.")
     expect(page.locator("#request-status")).to_have_text("Menunggu tindak lanjut")
     log_out(page)
@@ -193,18 +130,18 @@ def test_a_complaint_goes_from_sign_up_to_fixed_and_the_public_sees_it_without_t
     page.locator("#id_area").select_option(label="Kelurahan Patangpuluhan")
     page.locator("#filters button[type=submit]").click()
     page.wait_for_load_state()
-    fits_the_screen(page, "06-agency-queue")
+    fits_the_screen(page, "servicerequests-06-agency-queue")
     page.locator(f"a[href='{SERVICES}/requests/{request.pk}/']").click()
     take_step(page, "fix", FIX_NOTE)
     expect(page.locator("#request-status")).to_have_text("Selesai")
-    fits_the_screen(page, "07-fixed")
+    fits_the_screen(page, "servicerequests-07-fixed")
     log_out(page)
 
     # The resident sees the new status and the agency's note.
     log_in(page, base, EMAIL, PASSWORD)
     page.goto(f"{base}{SERVICES}/my/")
     expect(page.locator("main")).to_contain_text("Selesai")
-    fits_the_screen(page, "08-my-requests")
+    fits_the_screen(page, "servicerequests-08-my-requests")
     page.locator(f"a[href='{SERVICES}/requests/{request.pk}/']").click()
     expect(page.locator(".timeline")).to_contain_text(FIX_NOTE)
     log_out(page)
@@ -214,13 +151,13 @@ def test_a_complaint_goes_from_sign_up_to_fixed_and_the_public_sees_it_without_t
     expect(page.locator(f".request-map a[href='{SERVICES}/requests/{request.pk}/']")).to_have_count(1)
     expect(page.locator(f"#request-list a[href='{SERVICES}/requests/{request.pk}/']")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text(RESIDENT)
-    fits_the_screen(page, "09-public-list")
+    fits_the_screen(page, "servicerequests-09-public-list")
     page.locator(f"#request-list a[href='{SERVICES}/requests/{request.pk}/']").click()
     expect(page.locator("#request-status")).to_have_text("Selesai")
     expect(page.locator("main")).to_contain_text(FIX_NOTE)
     expect(page.locator("main")).not_to_contain_text(RESIDENT)
     expect(page.locator("main")).not_to_contain_text(EMAIL)
-    fits_the_screen(page, "10-public-request")
+    fits_the_screen(page, "servicerequests-10-public-request")
 
     request.refresh_from_db()
     assert request.status == "fixed"
@@ -248,7 +185,7 @@ def test_the_coordinator_answers_a_data_request_reveals_a_nik_and_edits_the_cata
     page.locator("#nik-needed a").click()
     page.locator("#id_nik").fill(NIK)
     page.locator("#id_consent").check()
-    fits_the_screen(page, "11-add-nik")
+    fits_the_screen(page, "servicerequests-11-add-nik")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{base}{SERVICES}/my/")
     expect(page.locator("#nik-needed")).to_have_count(0)
@@ -257,20 +194,20 @@ def test_the_coordinator_answers_a_data_request_reveals_a_nik_and_edits_the_cata
     page.locator("form[action$='/my/data-request/correction/'] textarea").fill("Nama saya Warga Kota Yogyakarta.")
     page.locator("form[action$='/my/data-request/correction/'] button[type=submit]").click()
     page.wait_for_url(f"{base}{SERVICES}/my/")
-    fits_the_screen(page, "12-correction-asked")
+    fits_the_screen(page, "servicerequests-12-correction-asked")
     log_out(page)
 
     # Diskominfo answers it from the data requests screen, then reveals the NIK for a stated reason.
     log_in(page, base, "diskominfo.yogyakarta")
     page.goto(f"{base}{SERVICES}/inbox/")
     page.locator(f"a[href='{SERVICES}/data-requests/']").click()
-    fits_the_screen(page, "13-data-requests")
+    fits_the_screen(page, "servicerequests-13-data-requests")
     page.locator("#waiting a").first.click()
     expect(page.locator("main")).to_contain_text("Nama saya Warga Kota Yogyakarta.")
     expect(page.locator("main")).not_to_contain_text(NIK)
     page.locator("#id_full_name").fill("Warga Kota Yogyakarta")
     page.locator("#id_response").fill("Nama sudah kami perbaiki.")
-    fits_the_screen(page, "14-data-request")
+    fits_the_screen(page, "servicerequests-14-data-request")
     page.locator("form[action$='/correct/'] button[type=submit]").click()
     page.wait_for_url(f"{base}{SERVICES}/data-requests/")
     page.locator("#answered a").first.click()
@@ -280,7 +217,7 @@ def test_the_coordinator_answers_a_data_request_reveals_a_nik_and_edits_the_cata
     page.locator("#id_reason").fill("Mencocokkan identitas dengan data Disdukcapil.")
     page.locator("form[action$='/nik/'] button[type=submit]").click()
     expect(page.locator("#nik-revealed")).to_have_text(NIK)
-    fits_the_screen(page, "15-nik-revealed")
+    fits_the_screen(page, "servicerequests-15-nik-revealed")
 
     # Diskominfo adds a choice question to the road service and routes one kelurahan to UPT PJU.
     page.goto(f"{base}{SERVICES}/manage/JALAN-01/")
@@ -298,9 +235,9 @@ def test_the_coordinator_answers_a_data_request_reveals_a_nik_and_edits_the_cata
     page.locator("form[action$='/routes/'] button[type=submit]").click()
     page.wait_for_url(f"{base}{SERVICES}/manage/JALAN-01/")
     expect(page.locator("#route-list")).to_contain_text("Pakuncen")
-    fits_the_screen(page, "16-catalogue")
+    fits_the_screen(page, "servicerequests-16-catalogue")
     page.locator("#question-list a[href*='/questions/']").last.click()
-    fits_the_screen(page, "17-question")
+    fits_the_screen(page, "servicerequests-17-question")
     log_out(page)
 
     # The citizen reads the answer; the new question is on the service's form.
