@@ -11,10 +11,12 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Name fragments that say what an Indonesian agency does (first match wins).
 FUNCTIONS: list[tuple[str, tuple[str, ...], StrOrPromise]] = [

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django_stubs_ext import StrOrPromise
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.framework.models import Element
@@ -26,6 +25,9 @@ from kotacerdas.replication.models import (
     Visit,
     VisitDelegate,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def current_open_round(*, region: Region) -> PlanningRound | None:
