@@ -541,7 +541,7 @@ def shift_close(*, shift: Shift, counted_total: int, note: str = "", actor: User
     if not 0 <= counted_total <= MAX_ENTRY_AMOUNT:
         raise JimpitanError(_(COUNT_RANGE), field="counted_total")
     Shift.objects.select_for_update().filter(pk=shift.pk).first()  # no collection slips in while counting
-    cash = Collection.objects.filter(shift=shift, method=Method.CASH).aggregate(total=Sum("amount"))["total"] or 0
+    cash = _cash_recorded(shift)
     difference = counted_total - cash
     if difference and not note.strip():
         raise JimpitanError(_(DIFFERENCE_NEEDS_NOTE) % {"difference": _rupiah(difference)}, field="note")
@@ -576,7 +576,7 @@ def shift_close_left_open(*, shift: Shift, now: dt.datetime) -> bool:
         raise Conflict(_(SHIFT_STILL_RUNNING))
     if not Shift.objects.select_for_update().filter(pk=shift.pk, status=ShiftStatus.OPEN).exists():
         return False
-    cash = Collection.objects.filter(shift=shift, method=Method.CASH).aggregate(total=Sum("amount"))["total"] or 0
+    cash = _cash_recorded(shift)
     note = _(LEFT_OPEN_NOTE)
     changes = {"counted_total": cash, "recorded_total": cash, "closed_at": now, "note": note}
     Shift.objects.filter(pk=shift.pk, status=ShiftStatus.OPEN).update(
@@ -603,9 +603,7 @@ def shift_close_left_open(*, shift: Shift, now: dt.datetime) -> bool:
 
 def _kelurahan_of(area: Area) -> Area:
     """The kelurahan/desa above an RT or RW."""
-    while area.level > AreaLevel.VILLAGE and area.parent is not None:
-        area = area.parent
-    return area
+    return next((a for a in area.lineage() if a.level <= AreaLevel.VILLAGE), area)
 
 
 def fund_month_refresh(*, fund: Fund, month: dt.date) -> FundMonth:
@@ -639,6 +637,10 @@ def fund_months_rebuild(*, region: Region) -> int:
             fund_month_refresh(fund=fund, month=month)
             written += 1
     return written
+
+
+def _cash_recorded(shift: Shift) -> int:
+    return Collection.objects.filter(shift=shift, method=Method.CASH).aggregate(total=Sum("amount"))["total"] or 0
 
 
 def _book_night(shift: Shift, cash: int, difference: int, actor: User) -> None:

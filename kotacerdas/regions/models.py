@@ -144,6 +144,15 @@ class Area(RegionOwnedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
 
+    def lineage(self) -> list[Area]:
+        """This unit and the units above it, nearest first (a query per unit not loaded with select_related)."""
+        units: list[Area] = []
+        area: Area | None = self
+        while area is not None:
+            units.append(area)
+            area = area.parent
+        return units
+
     def clean(self) -> None:
         if LEVEL_OF_KIND.get(self.kind) != self.level:
             raise ValidationError({"kind": _("This kind of unit does not belong at this level.")})

@@ -635,10 +635,7 @@ def route_remove(*, rule: RoutingRule, actor: User) -> None:
 
 def route_for(service: Service, area: Area | None) -> Agency:
     """The agency responsible for a service in an area: the nearest routing rule up the tree, else the service's."""
-    chain: list[int] = []
-    while area is not None:
-        chain.append(area.pk)
-        area = area.parent
+    chain = [a.pk for a in area.lineage()] if area is not None else []
     rules = {
         r.area_id: r.agency
         for r in RoutingRule.objects.filter(service=service, area_id__in=chain).select_related("agency")
