@@ -108,7 +108,14 @@ class DemoRoundTripTests(TestCase):
         first = template_of_offers(region=self.yogyakarta)
         assert first is not None
         by_code = {p.code: p for p in first.programmes}
-        self.assertEqual([i.title for i in by_code["m3k"].indicators], ["Luas kawasan permukiman kumuh kota"])
+        self.assertEqual(
+            [i.title for i in by_code["m3k"].indicators],
+            [
+                "Luas kawasan permukiman kumuh kota",
+                "Rumah yang dimundurkan dari bibir sungai",
+                "Jalan inspeksi yang terbangun",
+            ],
+        )
         self.assertEqual(len(by_code["m3k"].milestones), 1)
         self.assertEqual(by_code["jss"].services, ["INFO-ADMINDUK", "JALAN-01", "PJU-01", "SAMPAH-01"])
         self.assertEqual(by_code["jss"].applications[0].name, "Jogja Smart Service")
