@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kotacerdas.core.context_processors.site",
+                "kotacerdas.core.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -192,7 +193,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache per process (regions looked up, shared copies of public pages: core/pagecache.py), ~10 MB at most.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
+# Each page looks its region up; a process keeps what it found this long (saving a region drops it at once).
+REGION_CACHE_SECONDS = env_int("REGION_CACHE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kotacerdas.accounts.roles import Perm
@@ -23,7 +24,38 @@ RegionView = Callable[..., HttpResponseBase]
 
 def get_region(slug: str) -> Region:
     """The active region with this slug, or 404."""
-    return get_object_or_404(Region, slug=slug, is_active=True)
+    region = active_region(slug)
+    if region is None:
+        raise Http404
+    return region
+
+
+def active_region(slug: str) -> Region | None:
+    """The active region with this slug; every page looks one up, so it is kept in the cache for a while.
+
+    Saving or deleting a region drops its entry (`forget_region`); a change made without `save()` (a queryset
+    update), and with a per-process cache a change made in another process, shows within
+    settings.REGION_CACHE_SECONDS (a renamed slug too; 0 turns the cache off). An unknown slug is never cached.
+    """
+    if len(slug) > 50:
+        return None
+    seconds = settings.REGION_CACHE_SECONDS
+    key = _region_key(slug)
+    region: Region | None = cache.get(key) if seconds else None
+    if region is None:
+        region = Region.objects.filter(slug=slug, is_active=True).first()
+        if region is not None and seconds:
+            cache.set(key, region, seconds)
+    return region
+
+
+def forget_region(sender: type[Region], instance: Region, **kwargs: Any) -> None:
+    """Signal receiver (post_save, post_delete): drop the cached region."""
+    cache.delete(_region_key(instance.slug))
+
+
+def _region_key(slug: str) -> str:
+    return f"kc:region:{slug}"
 
 
 def require_perm(request: HttpRequest, perm: Perm, *, agency: Any = None) -> None:

@@ -302,6 +302,7 @@ class ServiceRequest(RegionOwnedModel):
             models.Index(fields=["region", "status", "requested_at"], name="request_region_status_idx"),
             models.Index(fields=["region", "agency", "status"], name="request_region_agency_idx"),
             models.Index(fields=["region", "service", "requested_at"], name="request_region_service_idx"),
+            models.Index(fields=["region", "updated_at"], name="request_region_changed_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

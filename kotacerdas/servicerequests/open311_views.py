@@ -12,7 +12,7 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django import forms
@@ -26,8 +26,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from kotacerdas.core.errors import ApplicationError
+from kotacerdas.core.pagecache import shared_copy
+from kotacerdas.core.tenancy import active_region
 from kotacerdas.regions.models import Area, Region
-from kotacerdas.servicerequests import open311, services
+from kotacerdas.servicerequests import open311, selectors, services
 from kotacerdas.servicerequests.models import (
     OPEN_STATUSES,
     Open311Client,
@@ -116,7 +118,7 @@ def _check_text(request: HttpRequest) -> None:
 def _region(request: HttpRequest, slug: str | None, *, optional: bool) -> Region | None:
     named = _jurisdictions(request)
     if slug is not None:
-        region = Region.objects.filter(slug=slug, is_active=True).first()
+        region = active_region(slug)
         if region is None:
             raise Open311Error(404, "Unknown jurisdiction.")
         if not named <= {region.jurisdiction.lower(), region.slug}:
@@ -216,8 +218,14 @@ def _service(region: Region, code: str) -> Service:
 
 @open311_view("GET", "POST")
 def requests(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
+    """POST: a new request. GET: the list; clients poll it, so it is shared until any request of the region changes."""
     if request.method == "POST":
         return _create(request, region, fmt)
+    stamp = partial(selectors.public_requests_stamp, region=region)
+    return shared_copy(request, stamp=stamp, render=partial(_request_list, request, region, fmt))
+
+
+def _request_list(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
     extensions = _extensions(request)
     rows = list(_listed(region, request.GET))
     return open311.respond([_wire(request, region, r, extensions) for r in rows], "service_requests", fmt)
@@ -321,7 +329,18 @@ def _wire(request: HttpRequest, region: Region, row: ServiceRequest, extensions:
 
 @open311_view("GET")
 def request_detail(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
-    """One request, as an array holding exactly one (clients index [0])."""
+    """One request, as an array holding exactly one (clients index [0]); shared until the request changes."""
+    stamp = partial(_request_stamp, region, service_request_id)
+    return shared_copy(request, stamp=stamp, render=partial(_one_request, request, region, fmt, service_request_id))
+
+
+def _request_stamp(region: Region, service_request_id: str) -> dt.datetime | None:
+    if not DIGITS.fullmatch(service_request_id):
+        return None
+    return selectors.public_request_stamp(region=region, pk=int(service_request_id))
+
+
+def _one_request(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
     row = _public_request(region, service_request_id)
     return open311.respond([_wire(request, region, row, _extensions(request))], "service_requests", fmt)
 

@@ -7,9 +7,9 @@ import statistics
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -70,6 +70,18 @@ def get_request(*, region: Region, pk: int, user: Any) -> ServiceRequest:
     if request.is_secret and not (_is_owner(user, request) or is_staff_for(user, request)):
         raise Http404
     return request
+
+
+def public_request_stamp(*, region: Region, pk: int) -> dt.datetime | None:
+    """When a public request last changed (what its shared page copy is checked by); None if not public."""
+    rows = ServiceRequest.objects.for_region(region).visible_to_public().filter(pk=pk)
+    return rows.values_list("updated_at", flat=True).first()
+
+
+def public_requests_stamp(*, region: Region) -> dt.datetime | None:
+    """When any request of the region last changed (the Open311 list's shared copies are checked by it)."""
+    latest = ServiceRequest.objects.for_region(region).aggregate(latest=Max("updated_at"))["latest"]
+    return cast("dt.datetime | None", latest)
 
 
 def _is_owner(user: Any, request: ServiceRequest) -> bool:

@@ -280,7 +280,9 @@ def citizen_erase(*, user: User, region: Region, actor: User, response: str = ""
     CitizenProfile.objects.filter(user=user).update(
         nik_encrypted="", nik_digest=None, nik_last4="", erased_at=timezone.now()
     )
-    ServiceRequest.objects.filter(citizen=user).update(reporter_name="", reporter_email="", reporter_phone="")
+    ServiceRequest.objects.filter(citizen=user).update(
+        reporter_name="", reporter_email="", reporter_phone="", updated_at=timezone.now()
+    )
     User.objects.filter(pk=user.pk).update(
         full_name="", first_name="", last_name="", email="", phone="", is_active=False, username=f"erased-{user.pk}"
     )
@@ -405,7 +407,7 @@ def _apply_correction(user: User, correction: Correction) -> list[str]:
     if "full_name" in changed:
         reporter["reporter_name"] = values["full_name"]
     if reporter:
-        ServiceRequest.objects.filter(citizen=user).update(**reporter)
+        ServiceRequest.objects.filter(citizen=user).update(**reporter, updated_at=timezone.now())
     for name, value in values.items():
         setattr(user, name, value)
     return changed
@@ -955,6 +957,9 @@ def request_comment(
     update = RequestUpdate.objects.create(
         region=request.region, request=request, status=request.status, note=text, actor=actor
     )
+    # A comment is an update of the request (Open311's updated_datetime; the public page's copy).
+    ServiceRequest.objects.filter(pk=request.pk).update(updated_at=update.created_at)
+    request.updated_at = update.created_at
     audit.record(
         actor=actor,
         action=AuditAction.REQUEST_COMMENTED,

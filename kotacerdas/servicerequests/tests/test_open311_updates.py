@@ -83,7 +83,8 @@ class PostUpdateTests(PostUpdateTestCase):
         self.assertEqual(updates[-1]["updated_datetime"], "2026-11-10T09:30:00+07:00")
         self.assertEqual(item["notes"][-1]["description"], COMMENT)
         self.assertEqual(item["status_notes"], "Ditinjau.")
-        self.assertEqual(item["updated_datetime"], "2026-11-10T09:00:00+07:00")  # a comment is not a status change
+        # A comment is not a change of status, but it is an update: a client polling updated_datetime sees it.
+        self.assertEqual(item["updated_datetime"], "2026-11-10T09:30:00+07:00")
 
     def test_it_keeps_the_commenters_personal_data_out_of_every_answer(self) -> None:
         self.as_json(self.update())
