@@ -5,19 +5,38 @@ No login; only what is published; no personal data (no names of officers, no rep
 
 from __future__ import annotations
 
+from functools import partial
+from typing import cast
+
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from kotacerdas.core.pagecache import shared_copy
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.models import Dimension
 from kotacerdas.monitoring import opendata, selectors
+from kotacerdas.monitoring.models import DimensionSummary
 from kotacerdas.planning.models import Programme
 from kotacerdas.regions.models import Region
 
 
 @region_page(public=True)
 def open_home(request: RegionRequest, region: Region) -> HttpResponse:
+    """The region's published programmes and results; visitors without a session share one copy per filter
+    until the region's summaries are rebuilt (which every programme and monitoring change does)."""
+    stamp = partial(_summaries_stamp, region)
+    return shared_copy(request, stamp=stamp, render=partial(_open_home, request, region))
+
+
+def _summaries_stamp(region: Region) -> int | None:
+    """The newest summary row of the region: a rebuild writes the rows anew, so it moves with every rebuild."""
+    latest = DimensionSummary.objects.for_region(region).aggregate(latest=Max("pk"))["latest"]
+    return cast("int | None", latest)
+
+
+def _open_home(request: RegionRequest, region: Region) -> HttpResponse:
     dimension = request.GET.get("dimension", "")[:40]
     history = selectors.evaluation_history(region=region, published_only=True)
     context = {

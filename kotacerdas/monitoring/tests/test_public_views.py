@@ -86,14 +86,26 @@ class OpenHomeTests(PublicViewTestCase):
     def test_it_reads_the_same_number_of_queries_for_1_or_10_programmes(self) -> None:
         with committed():
             self.published_evaluation(2025)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):  # the stamp of the shared copy, then the page's eight
             self.client.get(self.url("home"))
         with committed():
             for n in range(9):
                 self.make_programme(title=f"Program {n}", lead=self.health if n % 2 else self.public_works)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get(self.url("home"))
         self.assertEqual(len(response.context["programmes"]), 10)
+        with self.assertNumQueries(2):  # unchanged: the region and the stamp, then the shared copy
+            self.assertContains(self.client.get(self.url("home")), "Program 8")
+
+    def test_visitors_share_a_copy_until_the_summaries_are_rebuilt(self) -> None:
+        first = self.client.get(self.url("home"))
+        self.assertIsNotNone(first.context)
+        self.assertIsNone(self.client.get(self.url("home")).context)  # the shared copy
+        with committed():
+            self.make_programme(title="Jimpitan digital")
+        self.assertContains(self.client.get(self.url("home")), "Jimpitan digital")
+        self.client.force_login(self.planner)
+        self.assertIsNotNone(self.client.get(self.url("home")).context)  # logged in: rendered for them
 
 
 class OpenProgrammeTests(PublicViewTestCase):
