@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import zoneinfo
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -135,44 +136,71 @@ def definition_wire(service: Any, attributes: list[Any]) -> dict[str, Any]:
     }
 
 
+# What the wire needs of a request and of its history, as `values()` names them: lists are built from plain
+# rows, not model instances (for a page of 50 with their history, a third of the time).
+REQUEST_FIELDS = (
+    "id",
+    "status",
+    "service__name",
+    "service__code",
+    "description",
+    "agency__name",
+    "requested_at",
+    "updated_at",
+    "resolution_due_at",
+    "address",
+    "address_id",
+    "lat",
+    "long",
+    "photo",
+    "media_url",
+)
+UPDATE_FIELDS = ("request_id", "status", "note", "created_at")
+
+
 def request_wire(
-    request: Any, *, time_zone: str, media_url: str | None, updates: list[Any], extensions: bool
+    request: Mapping[str, Any],
+    *,
+    time_zone: str,
+    media_url: str | None,
+    updates: Sequence[Mapping[str, Any]],
+    extensions: bool,
 ) -> dict[str, Any]:
-    """One request as the specification lists its fields (plus `notes` when extensions are asked for).
+    """One request (a row of REQUEST_FIELDS) as the specification lists its fields, plus `notes` when extensions
+    are asked for; `updates` are its public updates (UPDATE_FIELDS), oldest first.
 
     `status_notes` is the last note that came with a change of status: a comment (same status) is not one.
     """
-    public = [u for u in updates if u.is_public]
-    changes = [u for i, u in enumerate(public) if i == 0 or u.status != public[i - 1].status]
-    noted = [u for u in changes if u.note]
+    changes = [u for i, u in enumerate(updates) if i == 0 or u["status"] != updates[i - 1]["status"]]
+    noted = [u for u in changes if u["note"]]
     wire = {
-        "service_request_id": str(request.pk),
-        "status": plain_status(request.status),
-        "status_notes": noted[-1].note if noted else None,
-        "service_name": request.service.name,
-        "service_code": request.service.code,
-        "description": request.description,
-        "agency_responsible": request.agency.name,
+        "service_request_id": str(request["id"]),
+        "status": plain_status(request["status"]),
+        "status_notes": noted[-1]["note"] if noted else None,
+        "service_name": request["service__name"],
+        "service_code": request["service__code"],
+        "description": request["description"],
+        "agency_responsible": request["agency__name"],
         "service_notice": None,
-        "requested_datetime": timestamp(request.requested_at, time_zone),
-        "updated_datetime": timestamp(request.updated_at, time_zone),
-        "expected_datetime": timestamp(request.resolution_due_at, time_zone),
-        "address": request.address or None,
-        "address_id": request.address_id or None,
+        "requested_datetime": timestamp(request["requested_at"], time_zone),
+        "updated_datetime": timestamp(request["updated_at"], time_zone),
+        "expected_datetime": timestamp(request["resolution_due_at"], time_zone),
+        "address": request["address"] or None,
+        "address_id": request["address_id"] or None,
         "zipcode": None,
-        "lat": number(request.lat),
-        "long": number(request.long),
+        "lat": number(request["lat"]),
+        "long": number(request["long"]),
         "media_url": media_url,
     }
     if extensions:
-        wire["detailed_status"] = EXTENDED_STATUS.get(request.status, "OPEN")
+        wire["detailed_status"] = EXTENDED_STATUS.get(request["status"], "OPEN")
         wire["notes"] = [
             {
-                "datetime": timestamp(u.created_at, time_zone),
-                "description": u.note,
-                "type": EXTENDED_STATUS.get(u.status),
+                "datetime": timestamp(u["created_at"], time_zone),
+                "description": u["note"],
+                "type": EXTENDED_STATUS.get(u["status"]),
             }
-            for u in public
+            for u in updates
         ]
     return wire
 

@@ -18,7 +18,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -45,6 +45,7 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_MEDIA = 5 * 1024 * 1024
 MAX_RESULTS = 1000
 DEFAULT_PAGE_SIZE = 50
+PHOTO_STORAGE = ServiceRequest._meta.get_field("photo").storage  # type: ignore[union-attr]
 
 
 class Open311Error(Exception):
@@ -226,20 +227,40 @@ def requests(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
 
 
 def _request_list(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
-    extensions = _extensions(request)
-    rows = list(_listed(region, request.GET))
-    return open311.respond([_wire(request, region, r, extensions) for r in rows], "service_requests", fmt)
+    wired = _wired(request, region, _listed(region, request.GET), _extensions(request))
+    return open311.respond(wired, "service_requests", fmt)
 
 
 def _public_requests(region: Region) -> QuerySet[ServiceRequest]:
-    """The region's requests an Open311 client may see: never a secret one; two queries with the public history."""
-    public_updates = Prefetch("updates", queryset=RequestUpdate.objects.filter(is_public=True))
-    return (
-        ServiceRequest.objects.for_region(region)
-        .visible_to_public()
-        .select_related("service", "agency")
-        .prefetch_related(public_updates)
-    )
+    """The region's requests an Open311 client may see: never a secret one."""
+    return ServiceRequest.objects.for_region(region).visible_to_public()
+
+
+def _wired(
+    request: HttpRequest, region: Region, rows: QuerySet[ServiceRequest], extensions: bool
+) -> list[dict[str, Any]]:
+    """The requests on the wire, from plain rows (no model instances): two queries, the requests and their history."""
+    records = list(rows.values(*open311.REQUEST_FIELDS))
+    history: dict[int, list[dict[str, Any]]] = {record["id"]: [] for record in records}
+    public = RequestUpdate.objects.filter(request_id__in=list(history), is_public=True).order_by("created_at", "id")
+    for update in public.values(*open311.UPDATE_FIELDS) if history else ():
+        history[update["request_id"]].append(update)
+    return [
+        open311.request_wire(
+            record,
+            time_zone=region.time_zone,
+            media_url=_media_of(request, record),
+            updates=history[record["id"]],
+            extensions=extensions,
+        )
+        for record in records
+    ]
+
+
+def _media_of(request: HttpRequest, record: dict[str, Any]) -> str | None:
+    if record["photo"]:
+        return request.build_absolute_uri(PHOTO_STORAGE.url(record["photo"]))
+    return record["media_url"] or None
 
 
 def _listed(region: Region, params: QueryDict) -> QuerySet[ServiceRequest]:
@@ -319,14 +340,6 @@ def _extensions(request: HttpRequest) -> bool:
     return request.GET.get("extensions", "").strip().lower() == "true"
 
 
-def _wire(request: HttpRequest, region: Region, row: ServiceRequest, extensions: bool) -> dict[str, Any]:
-    media = request.build_absolute_uri(row.photo.url) if row.photo else (row.media_url or None)
-    updates = list(row.updates.all())
-    return open311.request_wire(
-        row, time_zone=region.time_zone, media_url=media, updates=updates, extensions=extensions
-    )
-
-
 @open311_view("GET")
 def request_detail(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
     """One request, as an array holding exactly one (clients index [0]); shared until the request changes."""
@@ -340,18 +353,22 @@ def _request_stamp(region: Region, service_request_id: str) -> dt.datetime | Non
     return selectors.public_request_stamp(region=region, pk=int(service_request_id))
 
 
-def _one_request(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
-    row = _public_request(region, service_request_id)
-    return open311.respond([_wire(request, region, row, _extensions(request))], "service_requests", fmt)
-
-
 def _public_request(region: Region, service_request_id: str) -> ServiceRequest:
+    """The public request a client names (to comment on it), or 404."""
     row = None
     if DIGITS.fullmatch(service_request_id):
-        row = _public_requests(region).filter(pk=int(service_request_id)).first()
+        row = _public_requests(region).select_related("region", "agency").filter(pk=int(service_request_id)).first()
     if row is None:
         raise Open311Error(404, "Unknown service_request_id.")
     return row
+
+
+def _one_request(request: HttpRequest, region: Region, fmt: str, service_request_id: str) -> HttpResponse:
+    rows = _public_requests(region).filter(pk=int(service_request_id)) if DIGITS.fullmatch(service_request_id) else None
+    wired = _wired(request, region, rows, _extensions(request)) if rows is not None else []
+    if not wired:
+        raise Open311Error(404, "Unknown service_request_id.")
+    return open311.respond(wired, "service_requests", fmt)
 
 
 @open311_view("GET")

@@ -137,21 +137,22 @@ class CreatedReplyTests(SimpleTestCase):
 
 class StatusNotesTests(SimpleTestCase):
     def wire(self, *updates: tuple[str, str]) -> dict[str, Any]:
-        request = SimpleNamespace(
-            pk=1,
-            status=updates[-1][0],
-            service=SimpleNamespace(name="Lampu", code="PJU-01"),
-            agency=SimpleNamespace(name="DPUPKP"),
-            description="",
-            requested_at=None,
-            updated_at=None,
-            resolution_due_at=None,
-            address="",
-            address_id="",
-            lat=None,
-            long=None,
-        )
-        rows = [SimpleNamespace(status=s, note=n, is_public=True, created_at=None) for s, n in updates]
+        request = {
+            "id": 1,
+            "status": updates[-1][0],
+            "service__name": "Lampu",
+            "service__code": "PJU-01",
+            "agency__name": "DPUPKP",
+            "description": "",
+            "requested_at": None,
+            "updated_at": None,
+            "resolution_due_at": None,
+            "address": "",
+            "address_id": "",
+            "lat": None,
+            "long": None,
+        }
+        rows = [{"status": s, "note": n, "created_at": None} for s, n in updates]
         return open311.request_wire(request, time_zone="Asia/Jakarta", media_url=None, updates=rows, extensions=True)
 
     def test_it_gives_the_note_of_the_last_change_of_status(self) -> None:
