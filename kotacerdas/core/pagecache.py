@@ -88,7 +88,7 @@ def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
 
 def _key(request: HttpRequest, stamp: Any) -> str:
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    named = "\n".join([request.scheme, request.get_host(), request.get_full_path(), language, str(stamp)])
+    named = "\n".join([request.scheme or "", request.get_host(), request.get_full_path(), language, str(stamp)])
     return "kc:page:" + hashlib.blake2b(named.encode(), digest_size=24).hexdigest()
 
 

@@ -45,7 +45,7 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_MEDIA = 5 * 1024 * 1024
 MAX_RESULTS = 1000
 DEFAULT_PAGE_SIZE = 50
-PHOTO_STORAGE = ServiceRequest._meta.get_field("photo").storage  # type: ignore[union-attr]
+PHOTO_STORAGE = ServiceRequest.photo.field.storage
 
 
 class Open311Error(Exception):
