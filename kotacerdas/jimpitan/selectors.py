@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -41,6 +41,7 @@ from kotacerdas.regions.models import Area, Region
 COLLECT = Perm.JIMPITAN_COLLECT
 MANAGE = Perm.JIMPITAN_MANAGE
 RECENT_SHIFTS = 14
+_IN_GROUP_OF = "_jimpitan_in_group_of"  # {user id: in the shift's group}, read with the shift
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -97,6 +98,39 @@ def get_household_by_tag(*, user: Any, region: Region, token: str) -> Household:
 def get_shift(*, user: Any, region: Region, pk: int) -> Shift:
     found = Shift.objects.for_region(region).filter(pk=pk, fund__in=funds_of(user=user, region=region))
     return _owned(found.select_related("fund", "fund__area", "group").first(), region)
+
+
+def get_shift_and_household(*, user: Any, region: Region, pk: int, household_pk: int) -> tuple[Shift, Household]:
+    """A shift and one house of its fund, for recording that house, in one query (404 if either is not the user's).
+
+    The shift comes with its fund, RT (the user's own Area object) and group, and with whether `user` is in that
+    group, so that the duty check of `collection_record` needs no query of its own (`in_group_known`).
+    """
+    areas = {area.pk: area for area in areas_with_perm(user, region, COLLECT)}
+    query = (
+        Shift.objects.for_region(region)
+        .filter(pk=pk, fund__area__in=list(areas))
+        .annotate(
+            house=FilteredRelation("fund__households", condition=Q(fund__households__pk=household_pk)),
+            own_place=FilteredRelation("group__members", condition=Q(group__members__user=user.pk)),
+        )
+        .select_related("fund", "group", "house", "own_place")  # type: ignore[misc]  # filtered relations
+        .order_by()
+    )
+    shift = next(iter(query), None)
+    household = getattr(shift, "house", None)
+    if shift is None or household is None:
+        raise Http404
+    _owned(shift, region).fund.area = areas[shift.fund.area_id]
+    setattr(shift, _IN_GROUP_OF, {user.pk: getattr(shift, "own_place", None) is not None})
+    household.region, household.fund = region, shift.fund
+    return shift, household
+
+
+def in_group_known(*, shift: Shift, user: Any) -> bool | None:
+    """Whether `user` is in the shift's group, when get_shift_and_household read it for them; else None."""
+    known: dict[int, bool] = getattr(shift, _IN_GROUP_OF, {})
+    return known.get(user.pk)
 
 
 def get_entry(*, user: Any, region: Region, pk: int) -> LedgerEntry:
@@ -200,13 +234,18 @@ def group_on_duty(*, fund: Fund, night: dt.date) -> RondaGroup | None:
     return nights.group_on_duty(fund, list(RondaGroup.objects.filter(fund=fund)), night)
 
 
-def on_duty(*, user: Any, fund: Fund, group: RondaGroup | None) -> bool:
-    """Treasurers always; otherwise the members of the night's group (anyone of the RT when no group is on duty)."""
+def on_duty(*, user: Any, fund: Fund, group: RondaGroup | None, in_group: bool | None = None) -> bool:
+    """Treasurers always; otherwise the members of the night's group (anyone of the RT when no group is on duty).
+
+    `in_group`: whether the user is in the group, when the caller read it already (else the members are read).
+    """
     if has_perm(user, MANAGE, fund.region, area=fund.area):
         return True
     if not has_perm(user, COLLECT, fund.region, area=fund.area):
         return False
-    return group is None or any(m.user_id == user.pk for m in group.members.all())
+    if group is None:
+        return True
+    return in_group if in_group is not None else any(m.user_id == user.pk for m in group.members.all())
 
 
 # --- balances -----------------------------------------------------------------------------------

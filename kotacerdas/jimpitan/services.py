@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -390,8 +390,8 @@ def _outside_watch(fund: Fund) -> JimpitanError:
     return JimpitanError(_(OUTSIDE_WATCH) % {"start": start, "end": end})
 
 
-def _check_on_duty(actor: User, fund: Fund, group: RondaGroup | None) -> None:
-    if not selectors.on_duty(user=actor, fund=fund, group=group):
+def _check_on_duty(actor: User, fund: Fund, group: RondaGroup | None, in_group: bool | None = None) -> None:
+    if not selectors.on_duty(user=actor, fund=fund, group=group, in_group=in_group):
         raise NotAllowed(_(NOT_ON_DUTY) % {"group": group})
 
 
@@ -425,19 +425,11 @@ class Recorded:
     repeat: bool
 
 
-def _replayed(key: uuid.UUID, household: Household) -> Collection | None:
-    original = Collection.objects.filter(idempotency_key=key).first()
-    if original is not None and original.household_id != household.pk:
-        raise Conflict(_(KEY_REUSED))
-    return original
-
-
-def _lock_open(shift: Shift) -> Shift:
-    locked = Shift.objects.select_for_update().get(pk=shift.pk)
-    if locked.status != ShiftStatus.OPEN:
+def _check_on_shift(actor: User, shift: Shift) -> None:
+    """The shift as read is open and the actor is on its duty (no query when the view read the shift for them)."""
+    if not shift.is_open:
         raise Conflict(_(SHIFT_CLOSED))
-    locked.fund, locked.group = shift.fund, shift.group
-    return locked
+    _check_on_duty(actor, shift.fund, shift.group, selectors.in_group_known(shift=shift, user=actor))
 
 
 def _collection_moment(shift: Shift, recorded_at: dt.datetime | None) -> dt.datetime:
@@ -451,23 +443,18 @@ def _collection_moment(shift: Shift, recorded_at: dt.datetime | None) -> dt.date
 
 
 def _check_household(household: Household, shift: Shift) -> None:
+    """The house is of the shift's fund and lived here that night (whether it was collected: the insert decides)."""
     if household.fund_id != shift.fund_id:
         raise JimpitanError(_(OTHER_FUND))
     if not household.expected_on(shift.night):
         raise Conflict(_(HOUSEHOLD_MOVED_OUT))
-    if Collection.objects.filter(household=household, night=shift.night).exists():
-        raise Conflict(_(ALREADY_COLLECTED) % {"number": household.number})
 
 
-def _payment(fund: Fund, household: Household, method: str | None, amount: int | None) -> tuple[str, int]:
+def _payment(fund: Fund, method: str | None, amount: int | None) -> tuple[str, int]:
     """Prepaid funds debit the nightly amount from the balance (cash on request); cash takes the amount given."""
     if method == Method.PREPAID or (method is None and fund.is_prepaid):
         if not fund.is_prepaid:
             raise JimpitanError(_(CASH_ONLY), field="method")
-        Household.objects.select_for_update().filter(pk=household.pk).first()
-        balance = selectors.prepaid_balance(household=household)
-        if balance < fund.nightly_amount:
-            raise JimpitanError(_(BALANCE_TOO_LOW) % {"number": household.number, "balance": _rupiah(balance)})
         return Method.PREPAID, fund.nightly_amount
     amount = amount if amount is not None else (fund.monthly_tariff if fund.is_monthly else fund.nightly_amount)
     if not 1 <= amount <= MAX_ENTRY_AMOUNT:
@@ -475,7 +462,85 @@ def _payment(fund: Fund, household: Household, method: str | None, amount: int |
     return Method.CASH, amount
 
 
-@transaction.atomic
+def _check_still_open(shift: Shift) -> None:
+    """Inside the write transaction: the shift is still open, and stays open until this commits.
+
+    SQLite: the IMMEDIATE transaction holds the database's write lock already, so a closing waits. PostgreSQL:
+    FOR SHARE lets the night's collections insert side by side while `shift_close` (FOR UPDATE) waits for them,
+    or they wait for it and then find it closed. Django's select_for_update() has no shared mode, hence the SQL.
+    """
+    share = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(Shift._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s AND status = %s{share}", [shift.pk, ShiftStatus.OPEN])
+        if cursor.fetchone() is None:
+            raise Conflict(_(SHIFT_CLOSED))
+
+
+def _check_prepaid_covers(collection: Collection) -> None:
+    """After the debit (the house's row locked before it): the prepaid balance must not go below zero."""
+    balance = selectors.prepaid_balance(household=collection.household)
+    if balance < 0:
+        values = {"number": collection.household.number, "balance": _rupiah(balance + collection.amount)}
+        raise JimpitanError(_(BALANCE_TOO_LOW) % values)
+
+
+def _checked_collection(
+    shift: Shift,
+    household: Household,
+    key: uuid.UUID,
+    actor: User,
+    *,
+    amount: int | None,
+    method: str | None,
+    recorded_at: dt.datetime | None,
+) -> Collection:
+    """Every check that only reads, outside the write transaction; returns the row to insert."""
+    _check_on_shift(actor, shift)
+    moment = _collection_moment(shift, recorded_at)
+    _check_household(household, shift)
+    paid_by, paid = _payment(shift.fund, method, amount)
+    return Collection(
+        region=shift.region,
+        fund=shift.fund,
+        shift=shift,
+        household=household,
+        night=shift.night,
+        method=paid_by,
+        amount=paid,
+        collected_by=actor,
+        collected_at=moment,
+        idempotency_key=key,
+    )
+
+
+def _insert(collection: Collection, actor: User) -> Collection:
+    """The short write transaction: the shift still open, the row (a prepaid debit within the balance), its audit."""
+    shift, household = collection.shift, collection.household
+    prepaid = collection.method == Method.PREPAID
+    with transaction.atomic():
+        _check_still_open(shift)
+        if prepaid:  # the house's row first: a debit and a correction of its top-up never interleave
+            Household.objects.select_for_update().filter(pk=household.pk).first()
+        collection.save(force_insert=True)
+        if prepaid:
+            _check_prepaid_covers(collection)
+        after = {
+            "house": household.number,
+            "night": shift.night.isoformat(),
+            "method": collection.method,
+            "amount": collection.amount,
+        }
+        audit.record(
+            actor=actor,
+            action=AuditAction.JIMPITAN_COLLECTION_RECORDED,
+            target=collection,
+            region=shift.region,
+            after=after,
+        )
+    return collection
+
+
 def collection_record(
     *,
     shift: Shift,
@@ -486,50 +551,37 @@ def collection_record(
     method: str | None = None,
     recorded_at: dt.datetime | None = None,
 ) -> Recorded:
-    """Record one house for the shift's night, once per house per night; the same key again returns the original."""
+    """Record one house for the shift's night, once per house per night; the same key again returns the original.
+
+    1. Check with reads only, outside any transaction (a phone's POST reads nothing the view did not read).
+    2. Insert in a short transaction that also makes sure the shift is still open when it commits.
+    3. A refusal or a failed insert may be a retry or a double scan: the same key returns the original,
+       another key for a house already collected that night is a Conflict (the unique constraints decide races).
+    """
     _require(actor, COLLECT, shift.fund)  # before the replay: a key tells nothing to someone without the right
-    original = _replayed(idempotency_key, household)
-    if original is not None:
-        return Recorded(collection=original, repeat=True)
-    shift = _lock_open(shift)
-    _check_on_duty(actor, shift.fund, shift.group)
-    moment = _collection_moment(shift, recorded_at)
-    _check_household(household, shift)
-    paid_by, paid = _payment(shift.fund, household, method, amount)
-    collection = Collection(
-        region=shift.region,
-        fund=shift.fund,
-        shift=shift,
-        household=household,
-        night=shift.night,
-        method=paid_by,
-        amount=paid,
-        collected_by=actor,
-        collected_at=moment,
-        idempotency_key=idempotency_key,
-    )
     try:
-        with transaction.atomic():
-            collection.save(force_insert=True)
-    except IntegrityError:
-        return _after_race(idempotency_key, household)
-    after = {"house": household.number, "night": shift.night.isoformat(), "method": paid_by, "amount": paid}
-    audit.record(
-        actor=actor,
-        action=AuditAction.JIMPITAN_COLLECTION_RECORDED,
-        target=collection,
-        region=shift.region,
-        after=after,
-    )
-    return Recorded(collection=collection, repeat=False)
+        collection = _checked_collection(
+            shift, household, idempotency_key, actor, amount=amount, method=method, recorded_at=recorded_at
+        )
+        return Recorded(collection=_insert(collection, actor), repeat=False)
+    except (ApplicationError, IntegrityError) as refusal:
+        return _after_refusal(refusal, idempotency_key, household, shift.night)
 
 
-def _after_race(key: uuid.UUID, household: Household) -> Recorded:
-    """Another request inserted first: the same key is a repeat; another key for the house is a double scan."""
-    original = _replayed(key, household)
+def _after_refusal(
+    refusal: ApplicationError | IntegrityError, key: uuid.UUID, household: Household, night: dt.date
+) -> Recorded:
+    """The same key recorded before is a retry (the original, even if the shift closed since); another key for a
+    house collected that night is a double scan; any other refusal stands."""
+    found = list(Collection.objects.filter(Q(idempotency_key=key) | Q(household=household, night=night)))
+    original = next((c for c in found if c.idempotency_key == key), None)
     if original is not None:
+        if original.household_id != household.pk:
+            raise Conflict(_(KEY_REUSED))
         return Recorded(collection=original, repeat=True)
-    raise Conflict(_(ALREADY_COLLECTED) % {"number": household.number})
+    if isinstance(refusal, IntegrityError) and found:
+        raise Conflict(_(ALREADY_COLLECTED) % {"number": household.number}) from refusal
+    raise refusal
 
 
 @transaction.atomic

@@ -370,12 +370,7 @@ def _wants_json(request: RegionRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _record(request: RegionRequest, shift: Shift, form: jimpitan_forms.CollectionForm) -> services.Recorded:
-    d = form.cleaned_data
-    household = Household.objects.filter(pk=d["household"], fund=shift.fund).first()
-    if household is None:
-        raise Http404
-    household.fund = shift.fund
+def _record(request: RegionRequest, shift: Shift, household: Household, d: dict[str, Any]) -> services.Recorded:
     return services.collection_record(
         shift=shift,
         household=household,
@@ -396,18 +391,30 @@ def _recorded_message(result: services.Recorded) -> str:
     return _("House %(number)s: Rp%(amount)s recorded (%(paid)s).") % values
 
 
+def _back_to_tonight(request: RegionRequest, region: Region, shift: Shift) -> str:
+    return _safe_next(request, reverse("jimpitan:tonight", args=[region.slug, shift.fund_id]))
+
+
 @require_POST
 @jimpitan_page(perm=COLLECT)
 def collection_create(request: RegionRequest, region: Region, shift_id: int) -> HttpResponse:
-    """Record one house; JSON for the offline queue, a redirect with a message for a plain form."""
-    shift = _shift(request, region, shift_id)
+    """Record one house; JSON for the offline queue, a redirect with a message for a plain form.
+
+    The shift and the house are read in one query: a phone's POST costs the session, the user, their
+    memberships, that read and the short write transaction (issue #8).
+    """
     form = jimpitan_forms.CollectionForm(request.POST)
-    back = _safe_next(request, reverse("jimpitan:tonight", args=[region.slug, shift.fund_id]))
     if not form.is_valid():
+        back = _back_to_tonight(request, region, _shift(request, region, shift_id))
         message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return _answer(request, back, status=400, message=message)
+    d = form.cleaned_data
+    shift, household = selectors.get_shift_and_household(
+        user=request.user, region=region, pk=shift_id, household_pk=d["household"]
+    )
+    back = _back_to_tonight(request, region, shift)
     try:
-        result = _record(request, shift, form)
+        result = _record(request, shift, household, d)
     except ApplicationError as error:
         return _answer(request, back, status=error.status_code, message=error.message)
     status = 200 if result.repeat else 201

@@ -43,6 +43,37 @@ class ScopingTests(JimpitanTestCase):
         self.assertEqual(found, self.house1)
 
 
+class ShiftAndHouseholdTests(JimpitanTestCase):
+    def test_it_reads_the_shift_and_the_house_in_one_query(self) -> None:
+        shift = self.open_shift()
+        with self.assertNumQueries(1):
+            found, house = selectors.get_shift_and_household(
+                user=self.ronda, region=self.region, pk=shift.pk, household_pk=self.house2.pk
+            )
+            self.assertEqual(
+                (found, house, found.group, house.fund, found.fund.area),
+                (shift, self.house2, self.thursday, self.fund, self.rt),
+            )
+        self.assertTrue(selectors.in_group_known(shift=found, user=self.ronda))
+        self.assertIsNone(selectors.in_group_known(shift=found, user=self.ronda_off))
+        found, _house = selectors.get_shift_and_household(
+            user=self.ronda_off, region=self.region, pk=shift.pk, household_pk=self.house2.pk
+        )
+        self.assertFalse(selectors.in_group_known(shift=found, user=self.ronda_off))
+
+    def test_it_finds_no_house_of_another_fund_and_no_shift_of_another_rt(self) -> None:
+        shift, neighbour = self.open_shift(), self.house("5", "Tetangga", fund=self.fund_rt2)
+        lookups = [
+            (self.ronda, self.region, neighbour.pk),
+            (self.treasurer_rt2, self.region, neighbour.pk),
+            (self.treasurer_rt2, self.region, self.house1.pk),
+            (self.outsider, self.other_region, self.house1.pk),
+        ]
+        for user, region, house in lookups:
+            with self.subTest(user=user.username, house=house), self.assertRaises(Http404):
+                selectors.get_shift_and_household(user=user, region=region, pk=shift.pk, household_pk=house)
+
+
 class TonightTests(JimpitanTestCase):
     def test_it_shows_tonights_group_and_every_house_with_its_state(self) -> None:
         shift = self.open_shift()

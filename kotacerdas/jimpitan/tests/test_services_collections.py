@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+import unittest
 import uuid
+from collections.abc import Callable
+from unittest import mock
 
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 
+from kotacerdas.accounts.roles import Role
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.errors import Conflict, NotAllowed
+from kotacerdas.core.testing import make_region, make_user
 from kotacerdas.jimpitan import services
 from kotacerdas.jimpitan.models import Collection, Method, Payment, Shift
-from kotacerdas.jimpitan.services import JimpitanError
+from kotacerdas.jimpitan.services import JimpitanError, Recorded
 from kotacerdas.jimpitan.tests.factories import (
     AFTER_MIDNIGHT,
     DAYTIME,
@@ -24,6 +34,7 @@ from kotacerdas.jimpitan.tests.factories import (
     actions_of,
     terms,
 )
+from kotacerdas.regions import services as regions
 
 
 class ShiftOpenTests(JimpitanTestCase):
@@ -187,6 +198,23 @@ class CollectionRecordTests(JimpitanTestCase):
         services.shift_close(shift=shift, counted_total=0, actor=self.ronda)
         self.assertRefused(Conflict, services.SHIFT_CLOSED, lambda: self.record(shift, self.house1))
 
+    def test_it_refuses_a_shift_closed_after_the_page_read_it(self) -> None:
+        shift = self.open_shift()
+        read_by_the_page = Shift.objects.get(pk=shift.pk)
+        services.shift_close(shift=shift, counted_total=0, actor=self.treasurer)
+        self.assertTrue(read_by_the_page.is_open)
+        self.assertRefused(Conflict, services.SHIFT_CLOSED, lambda: self.record(read_by_the_page, self.house1))
+        self.assertFalse(Collection.objects.exists())
+        self.assertEqual(self.fresh(shift).recorded_total, 0)
+
+    def test_it_writes_only_the_row_and_its_audit_entry_in_the_transaction(self) -> None:
+        shift = self.open_shift()
+        with CaptureQueriesContext(connection) as queries:
+            self.record(shift, self.house1)
+        statements = [q["sql"].split()[0] for q in queries.captured_queries]
+        in_transaction = statements[statements.index("SAVEPOINT") :]  # the reads (here: the group) come before
+        self.assertEqual(in_transaction, ["SAVEPOINT", "SELECT", "INSERT", "INSERT", "RELEASE"])
+
     def test_it_refuses_an_amount_outside_the_range(self) -> None:
         shift = self.open_shift()
         for amount in (0, -500, 100_000_001):
@@ -216,9 +244,111 @@ class PrepaidCollectionTests(JimpitanTestCase):
         self.assertEqual((collection.method, collection.amount), (Method.PREPAID, 500))
         self.assertEqual(services.selectors.prepaid_balance(household=self.house1), 14_500)
 
+    def test_it_returns_the_original_debit_to_a_retry_once_the_balance_is_spent(self) -> None:
+        self.top_up(500)
+        shift, key = self.open_shift(), uuid.uuid4()
+        first = self.record(shift, self.house1, key=key)
+        again = self.record(shift, self.house1, key=key)
+        self.assertEqual((again.repeat, again.collection.pk), (True, first.collection.pk))
+        self.assertEqual(services.selectors.prepaid_balance(household=self.house1), 0)
+
+    def test_it_tells_a_second_phone_the_house_was_collected_rather_than_short_of_balance(self) -> None:
+        self.top_up(500)
+        shift = self.open_shift()
+        self.record(shift, self.house1)
+        self.assertRefused(
+            Conflict, services.ALREADY_COLLECTED, lambda: self.record(shift, self.house1, actor=self.treasurer)
+        )
+
     def test_it_refuses_a_debit_beyond_the_balance_and_takes_cash_instead(self) -> None:
         self.top_up(300)
         shift = self.open_shift()
         self.assertRefused(JimpitanError, services.BALANCE_TOO_LOW, lambda: self.record(shift, self.house1))
         self.assertEqual(self.record(shift, self.house1, method="cash").collection.method, Method.CASH)
         self.assertEqual(services.selectors.prepaid_balance(household=self.house1), 300)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "needs concurrent writers (SQLite serialises transactions)")
+@time_machine.travel(WATCH, tick=False)
+class CollectionWhileClosingTests(TransactionTestCase):
+    """A phone records a house while the night is being closed, on real concurrent connections."""
+
+    serialized_rollback = True  # the flush afterwards must not take the migrations' data from later tests
+
+    def setUp(self) -> None:
+        region = make_region("kotaraya")
+        area = None
+        for kind, name in (
+            ("kemantren", "Wirobrajan"),
+            ("kelurahan", "Patangpuluhan"),
+            ("rw", "RW 01"),
+            ("rt", "RT 01"),
+        ):
+            area = regions.area_create(region=region, parent=area, kind=kind, name=name, actor=None)
+        assert area is not None
+        self.treasurer = make_user("treasurer", Role.RT_TREASURER, region, area=area)
+        fund = services.fund_create(area=area, terms=terms(), actor=self.treasurer)
+        self.house = services.household_create(fund=fund, number="1", head_name="Sutrisno", actor=self.treasurer)
+        self.shift = services.shift_open(fund=fund, actor=self.treasurer)
+
+    def read_shift(self) -> Shift:
+        return Shift.objects.select_related("fund__region", "fund__area", "region").get(pk=self.shift.pk)
+
+    def in_thread(self, call: Callable[[], object], errors: list[BaseException]) -> threading.Thread:
+        def run() -> None:
+            try:
+                call()
+            except BaseException as error:  # reported by the test
+                errors.append(error)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def record(self, shift: Shift) -> Recorded:
+        return services.collection_record(
+            shift=shift, household=self.house, idempotency_key=uuid.uuid4(), actor=self.treasurer
+        )
+
+    def test_a_closing_waits_for_a_collection_being_written_and_counts_it(self) -> None:
+        checked, real_check = threading.Event(), services._check_still_open
+
+        def check_then_linger(shift: Shift) -> None:
+            real_check(shift)
+            checked.set()
+            time.sleep(0.5)  # the closing starts now: it must wait for this transaction
+
+        errors: list[BaseException] = []
+        with mock.patch.object(services, "_check_still_open", check_then_linger):
+            phone = self.in_thread(lambda: self.record(self.read_shift()), errors)
+            self.assertTrue(checked.wait(10))
+            services.shift_close(shift=self.read_shift(), counted_total=500, actor=self.treasurer)
+            phone.join(30)
+        self.assertEqual(errors, [])
+        shift = self.read_shift()
+        self.assertEqual((shift.status, shift.recorded_total), ("closed", 500))
+        self.assertEqual(Collection.objects.filter(shift=shift).count(), 1)
+
+    def test_a_collection_waiting_for_a_closing_finds_the_shift_closed(self) -> None:
+        counting, real_count = threading.Event(), services._cash_recorded
+
+        def count_then_linger(shift: Shift) -> int:
+            counting.set()
+            time.sleep(0.5)  # the phone's write starts now: it must wait, then find the shift closed
+            return real_count(shift)
+
+        read_by_the_phone = self.read_shift()
+        errors: list[BaseException] = []
+        with mock.patch.object(services, "_cash_recorded", count_then_linger):
+            closing = self.in_thread(
+                lambda: services.shift_close(shift=self.read_shift(), counted_total=0, actor=self.treasurer), errors
+            )
+            self.assertTrue(counting.wait(10))
+            with self.assertRaises(Conflict) as refused:
+                self.record(read_by_the_phone)
+            closing.join(30)
+        self.assertEqual(errors, [])
+        self.assertEqual(refused.exception.message, gettext(services.SHIFT_CLOSED))
+        self.assertFalse(Collection.objects.exists())
