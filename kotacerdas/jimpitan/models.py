@@ -478,6 +478,7 @@ class FundMonth(RegionOwnedModel):
     kelurahan = models.ForeignKey("regions.Area", on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))  # its first day
     nights_held = models.PositiveIntegerField(default=0)
+    # Under a monthly tariff a house's nights count as paid when it paid its month (selectors.tariff_participation).
     house_nights_expected = models.PositiveIntegerField(default=0)
     house_nights_paid = models.PositiveIntegerField(default=0)
     collected = models.PositiveBigIntegerField(_("collected (Rp)"), default=0)

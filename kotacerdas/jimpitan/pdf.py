@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from kotacerdas.jimpitan.selectors import MonthReport
+from kotacerdas.jimpitan.selectors import HouseMonth, MonthReport
 
 _REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "·": "-"})
 LINE = 6
@@ -104,14 +104,23 @@ def _houses(pdf: _Report, report: MonthReport) -> None:
     count = len(report.shifts)
     title = ngettext("Per house (%(count)s night with a ronda)", "Per house (%(count)s nights with a ronda)", count)
     pdf.line_of(title % {"count": count}, size=11, bold=True)
+    monthly = report.fund.is_monthly
     rows = [
         [
             h.household.number,
             str(h.nights_paid),
-            str(h.nights_missed),
+            _month_paid(h) if monthly else str(h.nights_missed),
             rupiah(h.amount_paid),
             rupiah(h.arrear.amount) if h.arrear else "-",
         ]
         for h in report.houses
     ]
-    pdf.table_of([_("House"), _("Nights paid"), _("Missed"), _("Paid"), _("Arrear")], rows, (30, 30, 30, 45, 45))
+    third = _("Month paid") if monthly else _("Missed")
+    pdf.table_of([_("House"), _("Nights paid"), third, _("Paid"), _("Arrear")], rows, (30, 30, 30, 45, 45))
+
+
+def _month_paid(house: HouseMonth) -> str:
+    """Under a monthly tariff the house takes part by paying its month (a dash: not billed for it)."""
+    if house.paid_month is None:
+        return "-"
+    return _("tariff paid") if house.paid_month else _("not paid")

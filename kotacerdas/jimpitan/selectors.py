@@ -468,10 +468,30 @@ class HouseMonth:
     nights_paid: int
     amount_paid: int
     arrear: Arrear | None
+    whole_month: bool  # lived here every day of the month: only such a house is billed a monthly tariff
 
     @property
     def nights_missed(self) -> int:
         return max(self.nights_expected - self.nights_paid, 0)
+
+    @property
+    def paid_month(self) -> bool | None:
+        """Monthly tariff: whether the house paid the whole tariff in the month (None: not billed, or nightly)."""
+        fund = self.household.fund
+        if not fund.is_monthly or not self.whole_month:
+            return None
+        return self.amount_paid >= fund.monthly_tariff
+
+
+def tariff_participation(houses: list[HouseMonth]) -> tuple[int, int]:
+    """A monthly-tariff fund's month in the city's units: (house-nights expected, house-nights paid).
+
+    A house takes part by paying its month, not by paying each night: a house billed for the month counts every
+    night with a ronda as paid when it paid the tariff, none when it did not. A house here for part of the month
+    is not billed (no arrear either) and not counted. House-nights keep nightly and monthly funds comparable.
+    """
+    billed = [h for h in houses if h.paid_month is not None]
+    return sum(h.nights_expected for h in billed), sum(h.nights_expected for h in billed if h.paid_month)
 
 
 @dataclass(frozen=True)
@@ -520,7 +540,8 @@ def house_months(*, fund: Fund, month: dt.date, shifts: list[Shift]) -> list[Hou
     for household in _living(fund, month, last):
         expected = sum(1 for s in shifts if household.expected_on(s.night))
         nights_paid, amount = paid.get(household.pk, (0, 0))
-        rows.append(HouseMonth(household, expected, nights_paid, amount, arrears.get(household.pk)))
+        whole = household.expected_on(month) and household.expected_on(last)
+        rows.append(HouseMonth(household, expected, nights_paid, amount, arrears.get(household.pk), whole))
     return rows
 
 

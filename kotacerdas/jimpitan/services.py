@@ -675,6 +675,8 @@ def fund_month_refresh(*, fund: Fund, month: dt.date) -> FundMonth:
         "house_nights_paid": paid["n"],
         "collected": paid["rupiah"] or 0,
     }
+    if fund.is_monthly:  # a house takes part by paying its month: its nights count as paid, or none of them
+        numbers["house_nights_expected"], numbers["house_nights_paid"] = selectors.tariff_participation(houses)
     numbers["house_nights_paid"] = min(numbers["house_nights_paid"], numbers["house_nights_expected"])
     row, _created = FundMonth.objects.update_or_create(fund=fund, month=month, defaults=numbers)
     return row
@@ -911,13 +913,11 @@ def entry_reverse(*, entry: LedgerEntry, reason: str, idempotency_key: uuid.UUID
 # --- arrears ------------------------------------------------------------------------------------
 
 
-def _owed(fund: Fund, row: selectors.HouseMonth, month: dt.date) -> int:
+def _owed(fund: Fund, row: selectors.HouseMonth) -> int:
     """Nightly: each missed night at the nightly amount; monthly: the tariff less what was paid, for a whole month."""
     if not fund.is_monthly:
         return row.nights_missed * fund.nightly_amount
-    household, last = row.household, nights.next_month(month) - dt.timedelta(days=1)
-    whole_month = household.registered_on <= month and (household.moved_out_on is None or household.moved_out_on > last)
-    return max(fund.monthly_tariff - row.amount_paid, 0) if whole_month else 0
+    return max(fund.monthly_tariff - row.amount_paid, 0) if row.whole_month else 0
 
 
 @transaction.atomic
@@ -936,13 +936,13 @@ def arrears_assess(*, fund: Fund, month: dt.date, actor: User) -> list[Arrear]:
             fund=fund,
             household=row.household,
             month=month,
-            amount=_owed(fund, row, month),
+            amount=_owed(fund, row),
             missed_nights=row.nights_missed if not fund.is_monthly else 0,
             paid_in_month=row.amount_paid,
             created_by=actor,
         )
         for row in rows
-        if row.arrear is None and _owed(fund, row, month) > 0
+        if row.arrear is None and _owed(fund, row) > 0
     ]
     created = Arrear.objects.bulk_create(new)
     after = {"month": month.isoformat(), "arrears": len(created), "total": sum(a.amount for a in created)}

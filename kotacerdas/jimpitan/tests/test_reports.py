@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 import zlib
 
+import time_machine
 from django.test import SimpleTestCase
 from django.urls import reverse
 
 from kotacerdas.jimpitan import services
-from kotacerdas.jimpitan.models import EntryKind
+from kotacerdas.jimpitan.models import EntryKind, Scheme
 from kotacerdas.jimpitan.pdf import latin1
-from kotacerdas.jimpitan.tests.factories import JimpitanTestCase
+from kotacerdas.jimpitan.tests.factories import JimpitanTestCase, terms
 
 STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 
@@ -71,6 +73,37 @@ class ReportPageTests(ReportTestCase):
         self.assertEqual(self.client.get(self.url("report_pdf", fund_id=self.fund.pk)).status_code, 403)
         self.client.force_login(self.treasurer_rt2)
         self.assertEqual(self.client.get(self.url("report_pdf", fund_id=self.fund.pk)).status_code, 404)
+
+
+class MonthlyTariffReportTests(JimpitanTestCase):
+    """Under a monthly tariff the report tells per house whether it paid its month, not how many nights it missed."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        monthly = terms(scheme=Scheme.MONTHLY, nightly_amount=0, monthly_tariff=15_000)
+        services.fund_update(fund=self.fund, terms=monthly, actor=self.treasurer)
+        with time_machine.travel(dt.datetime(2027, 4, 8, 15, 30, tzinfo=dt.UTC), tick=False):
+            shift = self.open_shift(actor=self.treasurer)
+            self.record(shift, self.house1, actor=self.treasurer, amount=15_000)
+            self.record(shift, self.house2, actor=self.treasurer, amount=500)
+            services.shift_close(shift=shift, counted_total=15_500, actor=self.treasurer)
+        self.client.force_login(self.treasurer)
+
+    def url(self, name: str, **kwargs: object) -> str:
+        return reverse(f"jimpitan:{name}", kwargs={"region_slug": self.region.slug, **kwargs})
+
+    def test_it_shows_which_houses_paid_their_month(self) -> None:
+        response = self.client.get(self.url("report", fund_id=self.fund.pk), {"month": "2027-04"})
+        paid = {h.household.number: h.paid_month for h in response.context["report"].houses}
+        self.assertEqual(paid, {"1": True, "2": False, "10": False})
+        self.assertContains(response, "Bulan lunas")
+        self.assertNotContains(response, "Terlewat")
+
+    def test_it_prints_the_same_in_the_pdf(self) -> None:
+        response = self.client.get(self.url("report_pdf", fund_id=self.fund.pk), {"month": "2027-04"})
+        text = pdf_text(response.content)
+        self.assertIn(b"Bulan lunas", text)
+        self.assertNotIn(b"Terlewat", text)
 
 
 class PublicReportTests(ReportTestCase):

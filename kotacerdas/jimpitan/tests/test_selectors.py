@@ -9,10 +9,11 @@ import time_machine
 from django.http import Http404
 
 from kotacerdas.jimpitan import selectors, services
-from kotacerdas.jimpitan.models import EntryKind, FundMonth, Household, Shift
-from kotacerdas.jimpitan.tests.factories import DAYTIME, NIGHT, WATCH, JimpitanTestCase
+from kotacerdas.jimpitan.models import EntryKind, FundMonth, Household, Scheme, Shift
+from kotacerdas.jimpitan.tests.factories import DAYTIME, NIGHT, WATCH, JimpitanTestCase, terms
 
 MARCH = dt.date(2027, 3, 1)
+APRIL = dt.date(2027, 4, 1)
 
 
 class ScopingTests(JimpitanTestCase):
@@ -184,3 +185,48 @@ class CityRollupTests(JimpitanTestCase):
         self.close_night(self.house1)
         rollup = selectors.city_rollup(region=self.other_region, latest=MARCH)
         self.assertEqual((rollup.kelurahan, rollup.funds_total, rollup.participation_latest), ([], 0, None))
+
+
+class MonthlyTariffParticipationTests(JimpitanTestCase):
+    """RT 02 charges Rp15,000 a month. Its houses A, B and C came in March; D moved in on 10 April.
+
+    April has two nights with a ronda: A pays its whole month on the first, B drops Rp500 on both, C pays nothing
+    and D (not billed for April: it did not live here the whole month) drops Rp500 on the second.
+    """
+
+    def setUp(self) -> None:
+        super().setUp()
+        services.fund_update(
+            fund=self.fund_rt2,
+            terms=terms(name="Jimpitan RT 02", scheme=Scheme.MONTHLY, nightly_amount=0, monthly_tariff=15_000),
+            actor=self.treasurer_rt2,
+        )
+        self.fund_rt2.refresh_from_db()
+        self.a, self.b, self.c = (self.house(n, f"Warga {n}", fund=self.fund_rt2) for n in ("A", "B", "C"))
+        with time_machine.travel(dt.datetime(2027, 4, 10, 3, 0, tzinfo=dt.UTC), tick=False):
+            self.d = self.house("D", "Warga D", fund=self.fund_rt2)
+        self.night(dt.datetime(2027, 4, 8, 15, 30, tzinfo=dt.UTC), {self.a: 15_000, self.b: 500})
+        self.night(dt.datetime(2027, 4, 15, 15, 30, tzinfo=dt.UTC), {self.b: 500, self.d: 500})
+
+    def night(self, moment: dt.datetime, paid: dict[Household, int]) -> None:
+        with time_machine.travel(moment, tick=False):
+            shift = services.shift_open(fund=self.fund_rt2, actor=self.treasurer_rt2)
+            for house, amount in paid.items():
+                self.record(shift, house, actor=self.treasurer_rt2, amount=amount)
+            total = sum(paid.values())
+            services.shift_close(shift=shift, counted_total=total, actor=self.treasurer_rt2)
+
+    def test_a_house_that_paid_its_month_takes_part_on_every_night_of_it(self) -> None:
+        row = FundMonth.objects.get(fund=self.fund_rt2, month=APRIL)
+        numbers = (row.nights_held, row.house_nights_expected, row.house_nights_paid, row.collected)
+        self.assertEqual(numbers, (2, 6, 2, 16_500))  # A, B and C on two nights; A paid its month
+        rollup = selectors.city_rollup(region=self.region, latest=APRIL, months=1)
+        self.assertEqual(rollup.participation_latest, 33.3)
+
+    def test_the_monthly_report_tells_which_houses_paid_their_month(self) -> None:
+        report = selectors.month_report(fund=self.fund_rt2, month=APRIL)
+        paid = {h.household.number: (h.nights_paid, h.amount_paid, h.paid_month) for h in report.houses}
+        self.assertEqual(
+            paid,
+            {"A": (1, 15_000, True), "B": (2, 1_000, False), "C": (0, 0, False), "D": (1, 500, None)},
+        )
