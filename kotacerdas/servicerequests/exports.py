@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
 import zoneinfo
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from openpyxl import Workbook
 
 from kotacerdas.regions.models import Region
@@ -30,20 +35,69 @@ COLUMNS = (
     "lat",
     "long",
 )
-CHUNK = 2000
+TIMES = ("requested_at", "response_due_at", "responded_at", "resolution_due_at", "resolved_at")
+CHUNK = 2000  # rows fetched from the database at a time (PostgreSQL: from a server-side cursor)
+ROWS_PER_WRITE = 500  # rows in one piece of the streamed answer (~125 kB): one write for the server, not 500
+DAYS_KEPT = 1000  # stored days whose local form LocalTimes keeps (~2 kB each); rows come in time order
+_LAST_SECOND = dt.timedelta(hours=23, minutes=59, seconds=59)
+
+# The local form of one stored day: its offset, and each of its 24 hours up to the hour ("2024-11-29T01").
+DayForm = tuple[str, tuple[str, ...]]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streaming response."""
+class LocalTimes:
+    """Stored instants as the region's local time in ISO 8601, whole seconds: `2024-11-29T01:05:49+07:00`.
 
-    def write(self, value: str) -> str:
-        return value
+    The database gives each instant as text in its connection's zone (`2024-11-28 18:05:49.218814`, UTC
+    here). The local form of each stored day's hours is worked out once with zoneinfo, and each value
+    copies its minutes and seconds onto its hour. That copy is right while the zone's offset is a whole
+    number of hours and the same all day (WIB, WITA and WIT always); the values of any other day go one by
+    one through zoneinfo, so the answer is the same, only slower.
+    """
+
+    def __init__(self, zone: zoneinfo.ZoneInfo, *, stored_in: dt.tzinfo | None) -> None:
+        """`stored_in`: the zone of the stored text (None without USE_TZ: naive, read as the system's time)."""
+        self.zone = zone
+        self.stored_in = stored_in
+        self.days: dict[str, DayForm | None] = {}
+
+    def __call__(self, text: str | None) -> str:
+        if text is None:
+            return ""
+        try:
+            day = self.days[text[:10]]
+        except KeyError:
+            day = self._remember(text[:10])
+        if day is None:
+            return self._local(text[:19]).isoformat()
+        return day[1][int(text[11:13])] + text[13:19] + day[0]
+
+    def _remember(self, day: str) -> DayForm | None:
+        if len(self.days) >= DAYS_KEPT:
+            self.days.clear()
+        form = self.days[day] = self._day(day)
+        return form
+
+    def _day(self, day: str) -> DayForm | None:
+        """The day's local form, or None when its offset changes or is not a whole number of hours."""
+        hours = [self._local(f"{day} {hour:02d}:00:00") for hour in range(24)]
+        last = self._local(f"{day} 23:59:59")
+        offsets = {start.utcoffset() for start in hours} | {last.utcoffset()}
+        if len(offsets) > 1 or last - hours[0] != _LAST_SECOND or hours[0].minute or hours[0].second:
+            return None
+        texts = [start.isoformat() for start in hours]
+        return texts[0][19:], tuple(text[:13] for text in texts)
+
+    def _local(self, stored: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(stored).replace(tzinfo=self.stored_in).astimezone(self.zone)
 
 
-def export_rows(region: Region) -> Iterator[tuple[Any, ...]]:
-    """Every request of the region, oldest first, read in chunks (no personal data: no reporter columns)."""
-    tz = zoneinfo.ZoneInfo(region.time_zone)
-    rows: QuerySet[Any] = (
+def _stored_rows(region: Region) -> QuerySet[Any]:
+    """The export's columns as stored, the instants as text (no datetime made and converted per value).
+
+    SQLite gives the text it stores; PostgreSQL its ISO output (DateStyle ISO, which psycopg needs anyway).
+    """
+    return (
         ServiceRequest.objects.for_region(region)
         .order_by("id")
         .values_list(
@@ -53,32 +107,45 @@ def export_rows(region: Region) -> Iterator[tuple[Any, ...]]:
             "agency__name",
             "kind",
             "status",
-            "requested_at",
-            "response_due_at",
-            "responded_at",
-            "resolution_due_at",
-            "resolved_at",
+            *(Cast(name, output_field=TextField()) for name in TIMES),
             "is_secret",
             "address",
             "lat",
             "long",
         )
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        yield tuple(_cell(value, tz) for value in row)
 
 
-def _cell(value: Any, tz: zoneinfo.ZoneInfo) -> Any:
-    if hasattr(value, "astimezone"):
-        return value.astimezone(tz).replace(microsecond=0).isoformat()
+def export_rows(region: Region) -> Iterator[tuple[Any, ...]]:
+    """Every request of the region, oldest first, read in chunks (no personal data: no reporter columns)."""
+    rows = _stored_rows(region)
+    local = LocalTimes(zoneinfo.ZoneInfo(region.time_zone), stored_in=connections[rows.db].timezone)
+    for pk, code, service, agency, kind, status, *times, secret, address, lat, long in rows.iterator(chunk_size=CHUNK):
+        yield (pk, code, service, agency, kind, status, *map(local, times), secret, address, _blank(lat), _blank(long))
+
+
+def _blank(value: Any) -> Any:
     return "" if value is None else value
 
 
-def csv_lines(region: Region) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)  # the BOM lets spreadsheet programs read UTF-8
-    for row in export_rows(region):
-        yield writer.writerow(row)
+def csv_chunks(region: Region) -> Iterator[str]:
+    """The CSV text for a streaming response: the header with a BOM, then the rows, ROWS_PER_WRITE to a piece."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # the BOM lets spreadsheet programs read UTF-8
+    writer.writerow(COLUMNS)
+    yield _drain(buffer)
+    rows = export_rows(region)
+    while batch := list(islice(rows, ROWS_PER_WRITE)):
+        writer.writerows(batch)
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def xlsx_workbook(region: Region, path: str) -> None:

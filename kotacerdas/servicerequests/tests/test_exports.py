@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
+from unittest import mock
 
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kotacerdas.core.testing import RegionTestCase
-from kotacerdas.servicerequests import services
+from kotacerdas.regions.models import Region
+from kotacerdas.servicerequests import exports, services
+from kotacerdas.servicerequests.models import ServiceRequest
+from kotacerdas.servicerequests.tests.factories import NOW, ServiceRequestTestCase
+
+HEADER = (
+    "\ufeffid,service_code,service,agency,kind,status,requested_at,response_due_at,responded_at,"
+    "resolution_due_at,resolved_at,secret,address,lat,long\r\n"
+)
+# Session, user, memberships, region (see test_it_reads_a_fixed_number_of_queries).
+PAGE_QUERIES = 4
 
 
 class ExportTests(RegionTestCase):
@@ -54,3 +68,72 @@ class ExportTests(RegionTestCase):
             self.assertEqual(self.client.get(self.url("export_csv")).status_code, 403)
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get(self.url("export_csv")).status_code, 404)
+
+
+class CsvExportTests(ServiceRequestTestCase):
+    """The CSV's exact text: local times to the second, escaped cells, blank for nothing, in pieces of many rows."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.officer)
+
+    def url(self) -> str:
+        return reverse("servicerequests:export_csv", kwargs={"region_slug": self.region.slug})
+
+    def pieces(self) -> list[str]:
+        response = self.client.get(self.url())
+        assert isinstance(response, StreamingHttpResponse)
+        return [bytes(piece).decode() for piece in response.streaming_content]
+
+    def submit_many(self, count: int) -> list[ServiceRequest]:
+        return [self.submit(description=f"Lampu mati {n}") for n in range(count)]
+
+    def test_it_writes_each_cell_as_before(self) -> None:
+        request = self.submit(address='Jl. "Mawar", No. 5', is_secret=True)
+        ServiceRequest.objects.filter(pk=request.pk).update(
+            lat=Decimal("-7.801234"),
+            long=Decimal("110.364321"),
+            responded_at=NOW + dt.timedelta(hours=3, minutes=25, seconds=7, microseconds=654321),
+            resolved_at=dt.datetime(2026, 11, 10, 18, 30, 5, 999999, tzinfo=dt.UTC),  # the next day in WIB
+        )
+        header, body = self.pieces()
+        self.assertEqual(header, HEADER)
+        row = (
+            f"{request.pk},PJU-01,Lampu penerangan jalan mati,{self.public_works.name},complaint,submitted,"
+            "2026-11-10T09:00:00+07:00,2026-11-10T11:00:00+07:00,2026-11-10T12:25:07+07:00,"
+            '2026-11-11T09:00:00+07:00,2026-11-11T01:30:05+07:00,True,"Jl. ""Mawar"", No. 5",-7.801234,110.364321\r\n'
+        )
+        self.assertEqual(body, row)
+
+    def test_it_leaves_cells_without_a_value_blank(self) -> None:
+        request = self.submit()
+        ServiceRequest.objects.filter(pk=request.pk).update(address="")  # a request placed by its RT only
+        _, body = self.pieces()
+        self.assertEqual(body.split(",")[8], "")  # responded_at
+        self.assertTrue(body.endswith(",2026-11-11T09:00:00+07:00,,False,,,\r\n"), body)
+        self.assertTrue(body.startswith(f"{request.pk},"))
+
+    def test_it_gives_times_in_the_regions_own_zone(self) -> None:
+        Region.objects.filter(pk=self.region.pk).update(time_zone="Asia/Jayapura")
+        self.submit()
+        _, body = self.pieces()
+        self.assertIn(",2026-11-10T11:00:00+09:00,2026-11-10T13:00:00+09:00,,", body)
+
+    def test_it_sends_many_rows_per_piece(self) -> None:
+        requests = self.submit_many(5)
+        with mock.patch.object(exports, "ROWS_PER_WRITE", 2):
+            pieces = self.pieces()
+        self.assertEqual([piece.count("\r\n") for piece in pieces], [1, 2, 2, 1])
+        ids = [int(line.split(",")[0]) for line in "".join(pieces[1:]).splitlines()]
+        self.assertEqual(ids, [request.pk for request in requests])
+
+    def test_it_sends_the_header_alone_for_a_region_without_requests(self) -> None:
+        self.assertEqual(self.pieces(), [HEADER])
+
+    def test_it_reads_a_fixed_number_of_queries(self) -> None:
+        self.submit_many(5)
+        with mock.patch.object(exports, "ROWS_PER_WRITE", 2), self.assertNumQueries(PAGE_QUERIES + 1):
+            self.assertEqual(len(self.pieces()), 4)
+        self.submit_many(5)
+        with self.assertNumQueries(PAGE_QUERIES + 1):
+            self.assertEqual(len(self.pieces()), 2)
