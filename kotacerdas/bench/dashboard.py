@@ -1,38 +1,34 @@
 """The dashboard's numbers two ways, timed in the same run: read from the summary tables, or GROUP BY over raw rows.
 
-Both give, per smart dimension and status, the top-level programmes, those in a masterplan, those
-published and their summed progress; and per agency the programmes led, overdue milestones and
-unreported periods. Progress comes from the per-programme progress rows on both sides (a parent's
-progress is the roll-up of its children, which no single GROUP BY computes). The raw side truncates
-each programme's creation time to a local date in SQL, as a live query would have to.
+Both give what the dashboard shows (summaries.BoardNumbers): per smart dimension the top-level
+programmes per status, and of those not cancelled their number, summed progress, and how many are in a
+masterplan and how many of those run; per agency the programmes led, overdue milestones and unreported
+periods. The summary side is the read the dashboard itself makes (`selectors.board_numbers`: the
+region's one summary row). Progress comes from the per-programme progress rows on the raw side (a
+parent's progress is the roll-up of its children, which no single GROUP BY computes). The raw side
+truncates each programme's creation time to a local date in SQL, as a live query would have to.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from kotacerdas.monitoring.models import (
-    AgencySummary,
-    DimensionSummary,
-    Milestone,
-    Period,
-    ProgressReport,
-    ReportStatus,
-)
+from kotacerdas.monitoring import selectors
+from kotacerdas.monitoring.models import Milestone, Period, ProgressReport, ReportStatus
+from kotacerdas.monitoring.summaries import AgencyNumbers, BoardNumbers, DimensionNumbers
 from kotacerdas.planning.models import Programme, ProgrammeStatus
 from kotacerdas.regions.models import Region
 
-Cells = dict[tuple[int, str], tuple[int, int, int, Decimal]]
-Agencies = dict[int, tuple[int, int, int]]
 REPORTABLE = [ProgrammeStatus.IN_IMPLEMENTATION, ProgrammeStatus.COMPLETED]
 
 
@@ -47,44 +43,36 @@ class Comparison:
         return self.raw_ms / self.summary_ms if self.summary_ms else float("inf")
 
 
-def from_summaries(region: Region) -> tuple[Cells, Agencies]:
-    """The numbers as the summary tables hold them (read as values, as the raw side reads its groups)."""
-    cells: Cells = {
-        (dimension, status): (programmes, in_masterplan, published, progress)
-        for dimension, status, programmes, in_masterplan, published, progress in DimensionSummary.objects.for_region(
-            region
-        ).values_list("dimension_id", "status", "programmes", "in_masterplan", "published", "progress_sum")
-    }
-    agencies: Agencies = {
-        agency: (led, overdue, unreported)
-        for agency, led, overdue, unreported in AgencySummary.objects.for_region(region).values_list(
-            "agency_id", "programmes_led", "overdue_milestones", "unreported_periods"
-        )
-    }
-    return cells, agencies
+def from_summaries(region: Region) -> BoardNumbers:
+    """The numbers as the dashboard reads them: the region's summary row."""
+    return selectors.board_numbers(region=region)
 
 
-def from_raw_rows(region: Region) -> tuple[Cells, Agencies]:
-    programmes = Programme.objects.for_region(region)
+def from_raw_rows(region: Region) -> BoardNumbers:
+    """The same numbers by GROUP BY over the programmes, milestones, periods and reports."""
     grouped = (
-        programmes.filter(parent__isnull=True)
+        Programme.objects.for_region(region)
+        .filter(parent__isnull=True)
         .order_by()
         .values("dimension_id", "status")
         .annotate(
             programmes=Count("id"),
             in_masterplan=Count("masterplan_id"),
-            published=Count("id", filter=Q(is_published=True)),
             progress_sum=Coalesce(Sum("progress__percent"), Decimal(0)),
         )
     )
-    cells: Cells = {
-        (g["dimension_id"], g["status"]): (g["programmes"], g["in_masterplan"], g["published"], g["progress_sum"])
-        for g in grouped
-    }
-    return cells, _raw_agencies(region)
+    dimensions: dict[int, DimensionNumbers] = defaultdict(DimensionNumbers)
+    for g in grouped:
+        dimensions[g["dimension_id"]].add(
+            status=g["status"],
+            programmes=g["programmes"],
+            progress_sum=g["progress_sum"],
+            in_masterplan=g["in_masterplan"],
+        )
+    return BoardNumbers(dict(dimensions), _raw_agencies(region))
 
 
-def _raw_agencies(region: Region) -> Agencies:
+def _raw_agencies(region: Region) -> dict[int, AgencyNumbers]:
     today = timezone.localdate()
     led = Programme.objects.for_region(region).order_by().values("lead_agency_id").annotate(n=Count("id"))
     overdue = (

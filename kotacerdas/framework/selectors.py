@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from kotacerdas.agencies.models import Agency, Capability
 from kotacerdas.framework.models import Dimension, Element
@@ -54,3 +54,24 @@ def coverage_matrix(*, region: Region) -> CoverageMatrix:
     rows = [CoverageRow(a, [(a.pk, e.pk) in declared for e in elements]) for a in agencies]
     totals = [sum(row.cells[i] for row in rows) for i in range(len(elements))]
     return CoverageMatrix(dimensions=dimensions, elements=elements, rows=rows, element_totals=totals)
+
+
+@dataclass
+class CoverageGaps:
+    """The matrix's gaps without the matrix: elements no active agency supports, agencies that declared nothing."""
+
+    uncovered_elements: list[Element]
+    silent_agencies: int
+
+
+def coverage_gaps(*, region: Region) -> CoverageGaps:
+    """The same gaps as `coverage_matrix`, in two queries that return only the gaps (for the dashboard)."""
+    supported = Capability.objects.for_region(region).filter(element=OuterRef("pk"), agency__is_active=True)
+    uncovered = (
+        Element.objects.for_region(region)
+        .exclude(Exists(supported))
+        .order_by("dimension__order", "dimension__code", "order", "code")
+    )
+    declared = Capability.objects.for_region(region).filter(agency=OuterRef("pk"))
+    silent = Agency.objects.for_region(region).filter(is_active=True).exclude(Exists(declared)).count()
+    return CoverageGaps(uncovered_elements=list(uncovered), silent_agencies=silent)

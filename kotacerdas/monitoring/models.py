@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -470,3 +471,26 @@ class AgencySummary(RegionOwnedModel):
 
     def __str__(self) -> str:
         return str(self.agency)
+
+
+class RegionSummary(RegionOwnedModel):
+    """One row per region: the numbers the dashboard shows, and a stamp that changes whenever they may have.
+
+    `board` holds, per smart dimension, the programmes per status and the totals behind the progress and the
+    "n of m running" columns, and per agency its three counts (see summaries.BoardNumbers): the dashboard reads
+    this one row instead of adding up the dimension and agency rows at every view. `stamp` is a new random value
+    at every rebuild (in the rebuild's transaction) and after every change to what else the board shows (agencies,
+    capabilities, elements, the jimpitan roll-up: summaries.RESTAMPED_BY); the board cached under it
+    (views._board) is found again only while nothing changed.
+    """
+
+    board = models.JSONField(default=dict)
+    stamp = models.UUIDField(default=uuid.uuid4)
+
+    objects = RegionOwnedQuerySet["RegionSummary"].as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region"], name="region_summary_one_per_region")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.stamp}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,8 +16,9 @@ from django.utils import timezone
 from kotacerdas.agencies.models import Agency
 from kotacerdas.core.charts import BarChart, LineChart, line_chart, stacked_bars
 from kotacerdas.framework.models import Dimension
+from kotacerdas.framework.selectors import CoverageGaps, coverage_gaps
+from kotacerdas.jimpitan.selectors import CityRollup, city_rollup
 from kotacerdas.monitoring.models import (
-    AgencySummary,
     DimensionSummary,
     Evaluation,
     EvaluationDimension,
@@ -27,94 +29,135 @@ from kotacerdas.monitoring.models import (
     Period,
     ProgrammeProgress,
     ProgressReport,
+    RegionSummary,
     ReportStatus,
 )
+from kotacerdas.monitoring.summaries import AgencyNumbers, BoardNumbers, DimensionNumbers
 from kotacerdas.planning.models import Programme, ProgrammeStatus
 from kotacerdas.regions.models import Region
 
 TWO_PLACES = Decimal("0.01")
 RUNNING = {ProgrammeStatus.IN_IMPLEMENTATION, ProgrammeStatus.COMPLETED}
-STATUS_ORDER = [s.value for s in ProgrammeStatus]
 CHART_WIDTH = 300
 EVALUATION_ORDER = list(EvaluationDimension.values)
 
 
-@dataclass
-class DimensionRow:
+@dataclass(kw_only=True)
+class DimensionRow(DimensionNumbers):
+    """A smart dimension with its numbers (programmes per status, average progress, masterplan programmes running)."""
+
     dimension: Dimension
-    by_status: dict[str, int] = field(default_factory=dict)
-    total: int = 0
-    progress_sum: Decimal = Decimal(0)
-    masterplan_total: int = 0
-    masterplan_running: int = 0
 
-    @property
-    def progress(self) -> Decimal:
-        return (self.progress_sum / self.total).quantize(TWO_PLACES) if self.total else Decimal(0)
+    @classmethod
+    def of(cls, dimension: Dimension, numbers: DimensionNumbers | None) -> DimensionRow:
+        n = numbers or DimensionNumbers()
+        return cls(
+            dimension=dimension,
+            by_status=n.by_status,
+            total=n.total,
+            progress_sum=n.progress_sum,
+            masterplan_total=n.masterplan_total,
+            masterplan_running=n.masterplan_running,
+        )
 
-    @property
-    def running_percent(self) -> Decimal:
-        if not self.masterplan_total:
-            return Decimal(0)
-        return (Decimal(100) * self.masterplan_running / self.masterplan_total).quantize(TWO_PLACES)
 
-    @property
-    def counts(self) -> list[int]:
-        return [self.by_status.get(s, 0) for s in STATUS_ORDER]
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: Agency
+    programmes_led: int
+    overdue_milestones: int
+    unreported_periods: int
 
 
 @dataclass
 class Dashboard:
     rows: list[DimensionRow]
-    agencies: list[AgencySummary]
+    agencies: list[AgencyRow]
     status_chart: BarChart
     progress_chart: BarChart
     evaluations: list[EvaluationResult]
     index_chart: LineChart | None
     statuses: list[tuple[str, Any]]
+    gaps: CoverageGaps
+    jimpitan: CityRollup
 
 
-def dimension_rows(*, region: Region, published_only: bool = False) -> list[DimensionRow]:
+def dimension_rows(
+    *, region: Region, published_only: bool = False, dimensions: list[Dimension] | None = None
+) -> list[DimensionRow]:
     """Per smart dimension: programmes per status, average progress, masterplan programmes running (n of m)."""
-    rows = {d.pk: DimensionRow(d) for d in Dimension.objects.all()}
+    numbers: dict[int, DimensionNumbers] = defaultdict(DimensionNumbers)
     for cell in DimensionSummary.objects.for_region(region):
-        row = rows[cell.dimension_id]
-        count = cell.published if published_only else cell.programmes
-        row.by_status[cell.status] = row.by_status.get(cell.status, 0) + count
-        if cell.status == ProgrammeStatus.CANCELLED:
-            continue  # shown in its status column, but a cancelled programme does not pull the average down
-        row.total += count
-        row.progress_sum += cell.published_progress_sum if published_only else cell.progress_sum
-        row.masterplan_total += cell.in_masterplan
-        row.masterplan_running += cell.in_masterplan if cell.status in RUNNING else 0
-    return list(rows.values())
+        numbers[cell.dimension_id].add(
+            status=cell.status,
+            programmes=cell.published if published_only else cell.programmes,
+            progress_sum=cell.published_progress_sum if published_only else cell.progress_sum,
+            in_masterplan=cell.in_masterplan,
+        )
+    return [DimensionRow.of(d, numbers.get(d.pk)) for d in _dimensions(dimensions)]
 
 
-def dashboard(*, region: Region) -> Dashboard:
-    """Everything the leadership dashboard shows, read from the summary tables (a few small queries)."""
-    rows = dimension_rows(region=region)
+def _dimensions(dimensions: list[Dimension] | None) -> list[Dimension]:
+    return list(Dimension.objects.all()) if dimensions is None else dimensions
+
+
+def board_stamp(*, region: Region) -> uuid.UUID | None:
+    """The stamp of the region's summaries: it changes whenever what the dashboard shows may have (one small query)."""
+    return RegionSummary.objects.for_region(region).values_list("stamp", flat=True).first()
+
+
+def board_numbers(*, region: Region) -> BoardNumbers:
+    """The dashboard's numbers as the last rebuild left them in the region's summary row (none before the first)."""
+    board = RegionSummary.objects.for_region(region).values_list("board", flat=True).first()
+    return BoardNumbers.from_json(board or {})
+
+
+def dashboard(*, region: Region, month: dt.date) -> Dashboard:
+    """Everything the dashboard shows alike to all its viewers: summary row, names, gaps, evaluations, the jimpitan.
+
+    `month` (its first day) is the month whose jimpitan collections are counted.
+    """
+    numbers = board_numbers(region=region)
+    dimensions = list(Dimension.objects.all())
+    rows = [DimensionRow.of(d, numbers.dimensions.get(d.pk)) for d in dimensions]
+    evaluations = evaluation_history(region=region, dimensions=dimensions)
+    return Dashboard(
+        rows=rows,
+        agencies=_agency_rows(region, numbers.agencies),
+        status_chart=_status_chart(rows),
+        progress_chart=_progress_chart(rows),
+        evaluations=evaluations,
+        index_chart=_index_chart(evaluations),
+        statuses=list(ProgrammeStatus.choices),
+        gaps=coverage_gaps(region=region),
+        jimpitan=city_rollup(region=region, latest=month, months=1),
+    )
+
+
+def _agency_rows(region: Region, numbers: dict[int, AgencyNumbers]) -> list[AgencyRow]:
+    """Most overdue milestones first, then most unreported periods, then by name."""
+    agencies = Agency.objects.for_region(region).filter(pk__in=list(numbers))
+    rows = [AgencyRow(a, *numbers[a.pk]) for a in agencies]
+    return sorted(rows, key=lambda r: (-r.overdue_milestones, -r.unreported_periods, r.agency.name))
+
+
+def _status_chart(rows: list[DimensionRow]) -> BarChart:
     labels = [str(label) for _value, label in ProgrammeStatus.choices]
     # 300 units wide: on a 360 px phone the chart is drawn slightly larger than 1:1, so its 10-unit labels stay legible.
-    status_chart = stacked_bars(
-        [(r.dimension.label, [float(c) for c in r.counts]) for r in rows], labels, width=CHART_WIDTH
-    )
-    progress_chart = stacked_bars(
-        [(r.dimension.label, [float(r.progress)]) for r in rows], ["%"], maximum=100, width=CHART_WIDTH
-    )
-    agencies = list(
-        AgencySummary.objects.for_region(region)
-        .select_related("agency")
-        .order_by("-overdue_milestones", "-unreported_periods", "agency__name")
-    )
-    evaluations = evaluation_history(region=region)
-    index_chart = (
-        line_chart([(str(e.evaluation.year), e.index) for e in evaluations if e.index is not None], width=CHART_WIDTH)
-        if evaluations
-        else None
-    )
-    return Dashboard(
-        rows, agencies, status_chart, progress_chart, evaluations, index_chart, list(ProgrammeStatus.choices)
-    )
+    return stacked_bars([(r.dimension.label, [float(c) for c in r.counts]) for r in rows], labels, width=CHART_WIDTH)
+
+
+def _progress_chart(rows: list[DimensionRow]) -> BarChart:
+    return stacked_bars([(r.dimension.label, [float(r.progress)]) for r in rows], ["%"], maximum=100, width=CHART_WIDTH)
+
+
+def _index_chart(evaluations: list[EvaluationResult]) -> LineChart | None:
+    if not evaluations:
+        return None
+    points: list[tuple[str, float | Decimal]] = [
+        (str(e.evaluation.year), e.index) for e in evaluations if e.index is not None
+    ]
+    return line_chart(points, width=CHART_WIDTH)
 
 
 # --- evaluation ---------------------------------------------------------------------------------
@@ -155,14 +198,16 @@ def evaluation_result(
     return EvaluationResult(evaluation, scores, _weighted(evaluation, best), _weighted(evaluation, self_only), by_smart)
 
 
-def evaluation_history(*, region: Region, published_only: bool = False) -> list[EvaluationResult]:
-    """Every year's result, oldest first, for the year-on-year comparison."""
+def evaluation_history(
+    *, region: Region, published_only: bool = False, dimensions: list[Dimension] | None = None
+) -> list[EvaluationResult]:
+    """Every year's result, oldest first, for the year-on-year comparison (`dimensions`: when already read)."""
     evaluations = Evaluation.objects.for_region(region).order_by("year")
     if published_only:
         evaluations = evaluations.filter(is_published=True)
     scores = EvaluationScore.objects.filter(evaluation__in=evaluations).select_related("smart_dimension")
     with_scores = evaluations.prefetch_related(Prefetch("scores", queryset=scores, to_attr="all_scores"))
-    dimensions = list(Dimension.objects.all())
+    dimensions = _dimensions(dimensions)
     return [evaluation_result(evaluation=e, scores=e.all_scores, dimensions=dimensions) for e in with_scores]
 
 

@@ -7,10 +7,12 @@ milestones; the rebuild runs once per region at the end of the writing transacti
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from kotacerdas.monitoring.models import (
     Period,
     ProgrammeProgress,
     ProgressReport,
+    RegionSummary,
     ReportStatus,
     StatusPercent,
 )
@@ -33,12 +36,112 @@ from kotacerdas.regions.models import Region
 
 TWO_PLACES = Decimal("0.01")
 REPORTABLE = {ProgrammeStatus.IN_IMPLEMENTATION, ProgrammeStatus.COMPLETED}
+STATUS_ORDER = [s.value for s in ProgrammeStatus]
+# Changes that move what the dashboard shows besides these summaries: agency names and the coverage gaps, the
+# framework's labels, and the jimpitan roll-up (FundMonth, recounted when a shift closes; active funds).
+RESTAMPED_BY = ("agencies.", "framework.", "jimpitan.shift.closed", "jimpitan.fund.")
 
 
 def register() -> None:
     """Rebuild a region's summaries after programme and monitoring changes (called from AppConfig.ready)."""
     for prefix in ("planning.programme.", "planning.proposal.accepted", "monitoring."):
         audit.listen(prefix, _schedule)
+    for prefix in RESTAMPED_BY:
+        audit.listen(prefix, _schedule_restamp)
+
+
+# --- the dashboard's numbers, one row per region -------------------------------------------------
+
+
+@dataclass
+class DimensionNumbers:
+    """One smart dimension's top-level programmes: per status, and the sums behind its averages."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    total: int = 0  # not cancelled: a cancelled programme is shown in its column but does not pull the average down
+    progress_sum: Decimal = Decimal(0)
+    masterplan_total: int = 0
+    masterplan_running: int = 0
+
+    def add(self, *, status: str, programmes: int, progress_sum: Decimal, in_masterplan: int) -> None:
+        """Count a group of programmes of one status."""
+        self.by_status[status] = self.by_status.get(status, 0) + programmes
+        if status == ProgrammeStatus.CANCELLED:
+            return
+        self.total += programmes
+        self.progress_sum += progress_sum
+        self.masterplan_total += in_masterplan
+        self.masterplan_running += in_masterplan if status in REPORTABLE else 0
+
+    @property
+    def progress(self) -> Decimal:
+        return (self.progress_sum / self.total).quantize(TWO_PLACES) if self.total else Decimal(0)
+
+    @property
+    def running_percent(self) -> Decimal:
+        if not self.masterplan_total:
+            return Decimal(0)
+        return (Decimal(100) * self.masterplan_running / self.masterplan_total).quantize(TWO_PLACES)
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.by_status.get(s, 0) for s in STATUS_ORDER]
+
+
+AgencyNumbers = tuple[int, int, int]  # programmes led, overdue milestones, unreported periods
+
+
+@dataclass
+class BoardNumbers:
+    """What the dashboard counts: per smart dimension (id) and per agency (id); kept in RegionSummary.board."""
+
+    dimensions: dict[int, DimensionNumbers] = field(default_factory=dict)
+    agencies: dict[int, AgencyNumbers] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        dimensions = {str(pk): _dimension_json(n) for pk, n in self.dimensions.items()}
+        return {"dimensions": dimensions, "agencies": {str(pk): list(n) for pk, n in self.agencies.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BoardNumbers:
+        dimensions = {int(pk): _dimension_from_json(d) for pk, d in data.get("dimensions", {}).items()}
+        agencies = {int(pk): (n[0], n[1], n[2]) for pk, n in data.get("agencies", {}).items()}
+        return cls(dimensions, agencies)
+
+
+def _dimension_json(numbers: DimensionNumbers) -> dict[str, Any]:
+    n = numbers
+    # The sum as text: JSON has no decimals, and a float would not give back the same number.
+    return {"by_status": n.by_status, "total": n.total, "progress_sum": str(n.progress_sum)} | {
+        "masterplan_total": n.masterplan_total,
+        "masterplan_running": n.masterplan_running,
+    }
+
+
+def _dimension_from_json(data: dict[str, Any]) -> DimensionNumbers:
+    return DimensionNumbers(
+        by_status=dict(data["by_status"]),
+        total=data["total"],
+        progress_sum=Decimal(data["progress_sum"]),
+        masterplan_total=data["masterplan_total"],
+        masterplan_running=data["masterplan_running"],
+    )
+
+
+def board_numbers(cells: Iterable[DimensionSummary], agencies: dict[int, AgencyNumbers]) -> BoardNumbers:
+    """The dashboard's numbers from the region's dimension cells and agency counts."""
+    dimensions: dict[int, DimensionNumbers] = defaultdict(DimensionNumbers)
+    for cell in cells:
+        dimensions[cell.dimension_id].add(
+            status=cell.status,
+            programmes=cell.programmes,
+            progress_sum=cell.progress_sum,
+            in_masterplan=cell.in_masterplan,
+        )
+    return BoardNumbers(dict(dimensions), agencies)
+
+
+# --- scheduling --------------------------------------------------------------------------------------
 
 
 def _schedule(entry: AuditEntry) -> None:
@@ -62,6 +165,32 @@ class _Rebuild:
         region = Region.objects.filter(pk=self.region_id).first()
         if region is not None:
             refresh_region(region)
+
+
+def _schedule_restamp(entry: AuditEntry) -> None:
+    """Queue one new stamp per region (all regions for national reference data) per transaction, after commit."""
+    queued = (getattr(callback[1], "restamps_region_id", False) for callback in connection.run_on_commit)
+    if entry.region_id not in queued:
+        transaction.on_commit(_Restamp(entry.region_id))
+
+
+class _Restamp:
+    """A deferred new stamp for one region's summary row, or for every region's when `region_id` is None."""
+
+    def __init__(self, region_id: int | None) -> None:
+        # Not `region_id`: _schedule takes a callback with that attribute for a queued rebuild.
+        self.restamps_region_id = region_id
+
+    def __call__(self) -> None:
+        restamp(region_id=self.restamps_region_id)
+
+
+def restamp(*, region_id: int | None) -> None:
+    """Give the region's summary row (every region's when None) a new stamp: the dashboards' cached parts expire."""
+    rows = RegionSummary.objects.all()
+    if region_id is not None:
+        rows = rows.filter(region_id=region_id)
+    rows.update(stamp=uuid.uuid4(), updated_at=timezone.now())
 
 
 @dataclass
@@ -158,8 +287,9 @@ def refresh_region(region: Region) -> None:
         rows = _programmes(region)
         progress = rolled_up_progress(rows, _reported_percent(region), _status_percent(region))
         _write_progress(region, progress)
-        _write_dimension_summary(region, rows, progress)
-        _write_agency_summary(region, rows)
+        cells = _write_dimension_summary(region, rows, progress)
+        agencies = _write_agency_summary(region, rows)
+        _write_region_summary(region, board_numbers(cells, agencies))
 
 
 def _write_progress(region: Region, progress: dict[int, Decimal]) -> None:
@@ -169,7 +299,9 @@ def _write_progress(region: Region, progress: dict[int, Decimal]) -> None:
     )
 
 
-def _write_dimension_summary(region: Region, rows: dict[int, _Row], progress: dict[int, Decimal]) -> None:
+def _write_dimension_summary(
+    region: Region, rows: dict[int, _Row], progress: dict[int, Decimal]
+) -> list[DimensionSummary]:
     cells: dict[tuple[int, str], DimensionSummary] = {}
     for row in rows.values():
         if row.parent_id is not None:
@@ -183,28 +315,30 @@ def _write_dimension_summary(region: Region, rows: dict[int, _Row], progress: di
         if row.is_published:
             cell.published_progress_sum += progress[row.pk]
     DimensionSummary.objects.for_region(region).delete()
-    DimensionSummary.objects.bulk_create(cells.values())
+    return DimensionSummary.objects.bulk_create(cells.values())
 
 
-def _write_agency_summary(region: Region, rows: dict[int, _Row]) -> None:
+def _write_agency_summary(region: Region, rows: dict[int, _Row]) -> dict[int, AgencyNumbers]:
     today = timezone.localdate()
     led: dict[int, int] = defaultdict(int)
     for row in rows.values():
         led[row.lead_agency_id] += 1
     overdue = _overdue_milestones(region, rows, today)
     unreported = _unreported_periods(region, rows, today)
-    agencies = set(led) | set(overdue) | set(unreported)
+    agencies = {
+        a: (led.get(a, 0), overdue.get(a, 0), unreported.get(a, 0)) for a in set(led) | set(overdue) | set(unreported)
+    }
     AgencySummary.objects.for_region(region).delete()
     AgencySummary.objects.bulk_create(
-        AgencySummary(
-            region=region,
-            agency_id=a,
-            programmes_led=led.get(a, 0),
-            overdue_milestones=overdue.get(a, 0),
-            unreported_periods=unreported.get(a, 0),
-        )
-        for a in agencies
+        AgencySummary(region=region, agency_id=a, programmes_led=n[0], overdue_milestones=n[1], unreported_periods=n[2])
+        for a, n in agencies.items()
     )
+    return agencies
+
+
+def _write_region_summary(region: Region, numbers: BoardNumbers) -> None:
+    """The dashboard's numbers in one row, with a new stamp (in the rebuild's transaction)."""
+    RegionSummary.objects.update_or_create(region=region, defaults={"board": numbers.as_json(), "stamp": uuid.uuid4()})
 
 
 def _overdue_milestones(region: Region, rows: dict[int, _Row], today: dt.date) -> dict[int, int]:

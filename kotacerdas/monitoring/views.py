@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +23,6 @@ from kotacerdas.accounts.selectors import has_perm
 from kotacerdas.core.edges import attempt
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
-from kotacerdas.framework.selectors import coverage_matrix
-from kotacerdas.jimpitan import selectors as jimpitan_selectors
 from kotacerdas.monitoring import documents, evidence, selectors, services
 from kotacerdas.monitoring import forms as mforms
 from kotacerdas.monitoring.models import (
@@ -58,20 +61,45 @@ def _results_redirect(region: Region, programme: Programme) -> HttpResponse:
 # --- dashboard ----------------------------------------------------------------------------------
 
 
+# The board's copy lives at most this long: bounds what its stamp does not cover (a renamed region slug, for one).
+BOARD_SECONDS = 600
+
+
 @region_page(perm=Perm.DASHBOARD_VIEW)
 def dashboard(request: RegionRequest, region: Region) -> HttpResponse:
-    matrix = coverage_matrix(region=region)
+    """The board (the same for every viewer) from the cache; what depends on the viewer around it, each time."""
     can_approve = has_perm(request.user, Perm.REPORT_APPROVE, region)
     context = {
-        "board": selectors.dashboard(region=region),
-        "uncovered": matrix.uncovered_elements,
-        "silent": matrix.silent_agencies,
+        "board": _board(region),
         "can_publish": has_perm(request.user, services.PUBLISH_OPEN_DATA, region),
         "can_manage": has_perm(request.user, Perm.INDICATOR_MANAGE, region),
         "waiting": selectors.reports_awaiting_approval(region=region) if can_approve else None,
-        "jimpitan": jimpitan_selectors.city_rollup(region=region, latest=timezone.localdate().replace(day=1), months=1),
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _board(region: Region) -> SafeString:
+    """The dashboard's shared part as HTML, rendered once per region, language, month and stamp of its summaries.
+
+    It is rendered from the region's data alone (no request, so no user, session or CSRF token): every viewer
+    with the dashboard permission may see all of it, and what differs between viewers stays in the page around it.
+    The stamp is read from the database, so a rebuild shows at once in every process, whatever the cache backend.
+    """
+    month = timezone.localdate().replace(day=1)  # the jimpitan card counts this month (in the region's time zone)
+    stamp = selectors.board_stamp(region=region)
+    if stamp is None:  # no summaries yet (nothing to key a copy on): rendered each time until the first rebuild
+        return _render_board(region, month)
+    key = f"kc:board:{region.pk}:{region.slug}:{get_language()}:{month:%Y-%m}:{stamp}"
+    board: str | None = cache.get(key)
+    if board is None:
+        board = _render_board(region, month)
+        cache.set(key, str(board), BOARD_SECONDS)
+    return mark_safe(board)  # our own template wrote it, escaping as it went; the cache gives back plain text
+
+
+def _render_board(region: Region, month: dt.date) -> SafeString:
+    context = {"board": selectors.dashboard(region=region, month=month), "region": region}
+    return render_to_string("monitoring/_board.html", context)
 
 
 # --- a programme's results ----------------------------------------------------------------------

@@ -171,9 +171,9 @@ class DashboardComparisonTests(TestCase):
         region = fixtures.target_region()
         summary, raw = dashboard.from_summaries(region), dashboard.from_raw_rows(region)
         self.assertEqual(summary, raw)
-        cells, agencies = raw
-        self.assertGreater(sum(c[0] for c in cells.values()), 0)
-        self.assertGreater(sum(a[1] + a[2] for a in agencies.values()), 0)  # overdue milestones, unreported periods
+        self.assertGreater(sum(d.total for d in raw.dimensions.values()), 0)
+        self.assertGreater(sum(d.progress_sum for d in raw.dimensions.values()), 0)
+        self.assertGreater(sum(a[1] + a[2] for a in raw.agencies.values()), 0)  # overdue milestones, unreported periods
 
     def test_it_times_both_ways(self) -> None:
         comparison = dashboard.compare(fixtures.target_region(), budget_s=0.01)

@@ -7,7 +7,7 @@ from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
 from kotacerdas.core.testing import RegionTestCase, make_agency
 from kotacerdas.framework import services
 from kotacerdas.framework.models import Dimension, Element
-from kotacerdas.framework.selectors import CoverageMatrix, coverage_matrix
+from kotacerdas.framework.selectors import CoverageMatrix, coverage_gaps, coverage_matrix
 
 
 def element(code: str) -> Element:
@@ -88,3 +88,32 @@ class CoverageMatrixTests(RegionTestCase):
         with self.assertNumQueries(4):
             matrix = coverage_matrix(region=self.region)
         self.assertEqual(len(matrix.rows), 14)
+
+
+class CoverageGapsTests(RegionTestCase):
+    """The dashboard's short way to the matrix's gaps: the same elements and the same number of silent agencies."""
+
+    def assertSameGaps(self) -> None:
+        matrix, gaps = coverage_matrix(region=self.region), coverage_gaps(region=self.region)
+        self.assertEqual(gaps.uncovered_elements, matrix.uncovered_elements)
+        self.assertEqual(gaps.silent_agencies, len(matrix.silent_agencies))
+
+    def test_it_finds_the_same_gaps_as_the_matrix(self) -> None:
+        self.assertSameGaps()
+        declare(self.public_works, "living.harmony", "environment.waste")
+        services.element_create(
+            dimension=Dimension.objects.get(code="living"),
+            code="living.sungai",
+            name="Sungai",
+            name_en="River",
+            region=self.region,
+            actor=None,
+        )
+        self.assertSameGaps()
+        self.assertEqual(coverage_gaps(region=self.region).silent_agencies, 3)
+
+    def test_it_leaves_out_what_an_inactive_agency_declared(self) -> None:
+        declare(self.public_works, "living.harmony")
+        Agency.objects.filter(pk=self.public_works.pk).update(is_active=False)
+        self.assertIn(element("living.harmony"), coverage_gaps(region=self.region).uncovered_elements)
+        self.assertSameGaps()

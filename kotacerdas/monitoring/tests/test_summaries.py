@@ -10,8 +10,12 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
+from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import NotAllowed
-from kotacerdas.monitoring import services, summaries
+from kotacerdas.framework import services as framework
+from kotacerdas.framework.models import Element
+from kotacerdas.monitoring import selectors, services, summaries
 from kotacerdas.monitoring.models import (
     DEFAULT_STATUS_PERCENT,
     AgencySummary,
@@ -22,6 +26,7 @@ from kotacerdas.monitoring.summaries import rolled_up_progress
 from kotacerdas.monitoring.tests.factories import AFTER_S1, MonitoringTestCase, committed
 from kotacerdas.planning import services as planning
 from kotacerdas.planning.models import Programme
+from kotacerdas.regions.models import Region
 
 DEFAULT = {status: Decimal(percent) for status, percent in DEFAULT_STATUS_PERCENT.items()}
 
@@ -297,6 +302,72 @@ class AgencySummaryTests(MonitoringTestCase):
             services.report_submit(report=report, actor=self.operator)
             services.report_approve(report=report, actor=self.planner)
         self.assertEqual(self.summary()["dpupkp"], (1, 0, 0))
+
+
+class RegionSummaryTests(MonitoringTestCase):
+    """The region's one row: the dashboard's numbers and the stamp its cached board is kept under."""
+
+    def stamp(self, region: Region | None = None) -> object:
+        return selectors.board_stamp(region=region or self.region)
+
+    def test_it_holds_the_numbers_of_the_dimension_and_agency_rows(self) -> None:
+        with committed():
+            plan = self.masterplan()
+            self.make_programme(title="Taman kota", status="completed", masterplan=plan)
+            self.make_programme(title="Pasar sehat", status="cancelled", masterplan=plan, lead=self.health)
+        numbers = selectors.board_numbers(region=self.region)
+        living = numbers.dimensions[self.living.pk]
+        self.assertEqual(living.by_status, {"in_implementation": 1, "completed": 1, "cancelled": 1})
+        self.assertEqual((living.total, living.progress_sum, living.progress), (2, Decimal(150), Decimal(75)))
+        self.assertEqual((living.masterplan_running, living.masterplan_total), (1, 1))  # the cancelled one is out
+        rows = {r.dimension.pk: r for r in selectors.dimension_rows(region=self.region)}
+        self.assertEqual((rows[self.living.pk].counts, rows[self.living.pk].progress), (living.counts, living.progress))
+        agencies = AgencySummary.objects.for_region(self.region)
+        self.assertEqual(
+            numbers.agencies,
+            {a.agency_id: (a.programmes_led, a.overdue_milestones, a.unreported_periods) for a in agencies},
+        )
+
+    def test_it_gives_a_new_stamp_at_every_rebuild(self) -> None:
+        before = self.stamp()
+        summaries.refresh_region(self.region)
+        self.assertNotIn(self.stamp(), (None, before))
+
+    def test_it_gives_a_new_stamp_after_a_capability_is_declared_in_the_region_only(self) -> None:
+        summaries.refresh_region(self.other_region)
+        ours, theirs = self.stamp(), self.stamp(self.other_region)
+        element = Element.objects.filter(region=None).first()
+        assert element is not None
+        with committed():
+            capabilities_declare(agency=self.health, choices=[CapabilityChoice(element=element)], actor=self.planner)
+        self.assertNotEqual(self.stamp(), ours)
+        self.assertEqual(self.stamp(self.other_region), theirs)
+
+    def test_it_gives_every_region_a_new_stamp_after_a_national_label_changes(self) -> None:
+        summaries.refresh_region(self.other_region)
+        ours, theirs = self.stamp(), self.stamp(self.other_region)
+        with committed():
+            framework.dimension_update(dimension=self.living, actor=None, name_en="Smart Living (new)")
+        self.assertNotEqual(self.stamp(), ours)
+        self.assertNotEqual(self.stamp(self.other_region), theirs)
+
+    def test_it_restamps_when_the_jimpitan_roll_up_moves_but_not_at_every_collection(self) -> None:
+        def restamps(action: AuditAction) -> bool:
+            return any(action.startswith(prefix) for prefix in summaries.RESTAMPED_BY)
+
+        for action in (AuditAction.JIMPITAN_SHIFT_CLOSED, AuditAction.JIMPITAN_SHIFT_CLOSED_LEFT_OPEN):
+            self.assertTrue(restamps(action), action)  # the shift's close recounts its FundMonth row
+        self.assertTrue(restamps(AuditAction.JIMPITAN_FUND_CREATED))  # the number of active funds
+        self.assertFalse(restamps(AuditAction.JIMPITAN_COLLECTION_RECORDED))
+
+    def test_it_queues_one_restamp_per_region_per_transaction(self) -> None:
+        elements = list(Element.objects.filter(region=None)[:3])
+        with self.captureOnCommitCallbacks() as callbacks:
+            capabilities_declare(
+                agency=self.health, choices=[CapabilityChoice(element=e) for e in elements], actor=self.planner
+            )
+        restamps = [c for c in callbacks if isinstance(c, summaries._Restamp)]
+        self.assertEqual([c.restamps_region_id for c in restamps], [self.region.pk])
 
 
 class RebuildScheduleTests(MonitoringTestCase):

@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import override_settings
@@ -18,7 +20,9 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import gettext, override
 
-from kotacerdas.monitoring import services
+from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
+from kotacerdas.framework.selectors import coverage_gaps
+from kotacerdas.monitoring import selectors, services
 from kotacerdas.monitoring.evidence import NOT_A_PDF, NOT_AN_IMAGE
 from kotacerdas.monitoring.forms import MAX_UPLOAD
 from kotacerdas.monitoring.models import (
@@ -55,6 +59,10 @@ R = ReportStatus
 
 
 class MonitoringViewTestCase(MonitoringTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # the dashboard's board outlives a test's transaction, and ids repeat from test to test
+
     def url(self, name: str, **kwargs: Any) -> str:
         return reverse(f"monitoring:{name}", kwargs={"region_slug": self.region.slug, **kwargs})
 
@@ -137,7 +145,9 @@ class DashboardViewTests(MonitoringViewTestCase):
         with committed():
             self.published_evaluation(2025)
         self.client.force_login(self.leader)
-        with self.assertNumQueries(16):
+        # Rendering the board: the region, session, user, memberships, the stamp, the summary row, dimensions,
+        # evaluations, scores, agencies' names, the two coverage gaps and the jimpitan roll-up (2).
+        with self.assertNumQueries(14):
             self.client.get(self.url("dashboard"))
         with committed():
             for n in range(9):
@@ -145,9 +155,79 @@ class DashboardViewTests(MonitoringViewTestCase):
                 services.milestone_create(
                     programme=self.river, title=f"Tahap {n}", planned_date=self.s1.ends_on, actor=self.planner
                 )
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(14):  # the rebuild gave a new stamp: rendered again
             response = self.client.get(self.url("dashboard"))
         self.assertContains(response, "Dinkes")
+
+
+class DashboardCacheTests(MonitoringViewTestCase):
+    """The board (everything but the links and the reports waiting for the viewer) is kept in the cache per stamp."""
+
+    def board(self, response: HttpResponse) -> str:
+        content = response.content.decode()
+        return content[content.index('<div class="grid charts">') : content.index("</main>")]
+
+    def test_it_serves_the_board_from_the_cache_until_the_stamp_changes(self) -> None:
+        with committed():
+            self.published_evaluation(2025)
+        self.client.force_login(self.leader)
+        with self.assertNumQueries(14):
+            first = self.client.get(self.url("dashboard"))
+        with self.assertNumQueries(5):  # the region, session, user, memberships and the stamp
+            second = self.client.get(self.url("dashboard"))
+        self.assertEqual(self.board(first), self.board(second))
+        self.assertContains(second, "2025")
+
+    def test_it_shows_a_change_to_the_summaries_on_the_next_view(self) -> None:
+        self.client.force_login(self.leader)
+        stamp = selectors.board_stamp(region=self.region)
+        self.assertNotContains(self.client.get(self.url("dashboard")), '<td class="num gap">')
+        with committed():
+            services.milestone_create(
+                programme=self.river, title="Tahap", planned_date=self.s1.starts_on, actor=self.planner
+            )
+        self.assertNotEqual(selectors.board_stamp(region=self.region), stamp)
+        self.assertContains(self.client.get(self.url("dashboard")), '<td class="num gap">1</td>', html=False)
+
+    def test_it_shows_a_new_capability_on_the_next_view(self) -> None:
+        gap = coverage_gaps(region=self.region).uncovered_elements[0]
+        self.client.force_login(self.leader)
+        self.assertContains(self.client.get(self.url("dashboard")), gap.name)
+        with committed():
+            capabilities_declare(agency=self.health, choices=[CapabilityChoice(element=gap)], actor=self.planner)
+        self.assertNotContains(self.client.get(self.url("dashboard")), gap.name)
+
+    def test_two_viewers_with_different_permissions_share_only_the_board(self) -> None:
+        report = self.report(status="submitted")
+        self.client.force_login(self.planner)  # approves reports and manages the status catalogue
+        planner_page = self.client.get(self.url("dashboard"))
+        self.assertContains(planner_page, self.url("report", report_id=report.pk))
+        self.assertContains(planner_page, self.url("statuses"))
+        self.client.force_login(self.leader)
+        with self.assertNumQueries(5):  # the planner's board, from the cache
+            leader_page = self.client.get(self.url("dashboard"))
+        self.assertEqual(self.board(leader_page), self.board(planner_page))
+        for theirs in ('id="awaiting-approval"', self.url("report", report_id=report.pk), self.url("statuses")):
+            self.assertNotContains(leader_page, theirs)
+        self.client.force_login(self.officer)  # publishes open data, approves nothing
+        officer_page = self.client.get(self.url("dashboard"))
+        self.assertContains(officer_page, self.url("portal"))
+        self.assertNotContains(officer_page, 'id="awaiting-approval"')
+        self.assertNotContains(leader_page, self.url("portal"))
+
+    def test_the_board_holds_nothing_of_the_viewer_who_filled_the_cache(self) -> None:
+        self.client.force_login(self.planner)
+        board = self.board(self.client.get(self.url("dashboard")))
+        for personal in ("csrfmiddlewaretoken", self.planner.username, self.url("statuses"), "awaiting-approval"):
+            self.assertNotIn(personal, board)
+
+    def test_it_keeps_one_board_per_language(self) -> None:
+        self.client.force_login(self.leader)
+        indonesian = self.board(self.client.get(self.url("dashboard")))
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.board(self.client.get(self.url("dashboard")))
+        self.assertIn("Programmes per dimension and status", english)
+        self.assertNotIn("Programmes per dimension and status", indonesian)
 
 
 class ScratchMediaMixin(MonitoringViewTestCase):
