@@ -84,6 +84,23 @@ def membership_grant(
     return membership
 
 
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor: User | None) -> Membership:
+    """Take a role away (the row stays, inactive, for the record); revoking twice changes nothing."""
+    if membership.is_active:
+        membership.is_active = False
+        membership.save(update_fields=["is_active", "updated_at"])
+        before = {"role": membership.role, "agency": str(membership.agency or ""), "area": str(membership.area or "")}
+        audit.record(
+            actor=actor,
+            action=AuditAction.MEMBERSHIP_REVOKED,
+            target=membership,
+            region=membership.region,
+            before=before,
+        )
+    return membership
+
+
 def _digest(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 

@@ -22,7 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kotacerdas.accounts import services as accounts
-from kotacerdas.accounts.models import User
+from kotacerdas.accounts.models import Membership, User
 from kotacerdas.accounts.roles import Role
 from kotacerdas.agencies.models import Agency
 from kotacerdas.jimpitan import services as jimpitan
@@ -108,9 +108,16 @@ def prepare(*, region: Region, houses: int) -> Target:
 
 
 def release(target: Target) -> None:
-    """Revoke what the run handed out: its sessions and its Open311 key."""
+    """Revoke what the run handed out: its sessions, its Open311 key and the treasurer's role of its RT."""
     SessionStore(session_key=target.session_key).delete()
     Open311Client.objects.filter(pk=target.open311_client_id).update(is_active=False)
+    _revoke_treasurer_roles(target.user)
+
+
+def _revoke_treasurer_roles(user: User) -> None:
+    """The account keeps one treasurer's role per run, no more: a user with hundreds would slow every page."""
+    for membership in Membership.objects.active().filter(user=user, role=Role.RT_TREASURER):
+        accounts.membership_revoke(membership=membership, actor=None)
 
 
 # --- the account ----------------------------------------------------------------------------------
@@ -145,6 +152,7 @@ def _session(user: User) -> str:
 def _night(region: Region, user: User, houses: int) -> tuple[Shift, list[int]]:
     """A new RT with its fund (watch around now), `houses` houses and tonight's shift opened by its treasurer."""
     rt = _new_rt(region)
+    _revoke_treasurer_roles(user)  # left by a run that did not finish
     accounts.membership_grant(user=user, role=Role.RT_TREASURER, region=region, area=rt, actor=None)
     start, end = _watch_around(timezone.now(), zoneinfo.ZoneInfo(region.time_zone))
     terms = FundTerms(name=f"Benchmark {rt.name}", nightly_amount=500, watch_start=start, watch_end=end)

@@ -87,21 +87,29 @@ class Server:
         return max(peaks, default=0) / 1024
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by all workers (user + system, every thread)."""
-        return sum(_cpu_seconds(pid) for pid in self.worker_pids())
+        """CPU time used so far by the workers (user + system, every thread), those already recycled included.
+
+        A worker that served its `max_requests` has exited; the master reaped it, so its CPU time is in the
+        master's children's time (cutime, cstime) and not lost from the sum.
+        """
+        live = sum(_cpu_seconds(pid) for pid in self.worker_pids())
+        return live + _cpu_seconds(self.process.pid, reaped_children=True)
 
     def memory_mb(self) -> float:
         """The largest current resident size (VmRSS) among the workers, in MB."""
         return max((_status_kb(pid, "VmRSS") for pid in self.worker_pids()), default=0) / 1024
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, *, reaped_children: bool = False) -> float:
+    """A process's own CPU time, or with `reaped_children` that of its children that exited and were reaped."""
     try:
-        # The fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them.
+        # The fields after the command's closing parenthesis: utime and stime are the 12th and 13th of them,
+        # cutime and cstime (children waited for) the 14th and 15th.
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if reaped_children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def _status_kb(pid: int, field: str) -> int:

@@ -116,3 +116,34 @@ class UserCreateTests(RegionTestCase):
         stored = User.objects.get(pk=user.pk)
         self.assertNotEqual(stored.password, "x-password-123")
         self.assertTrue(stored.check_password("x-password-123"))
+
+
+class MembershipRevokeTests(RegionTestCase):
+    def setUp(self) -> None:
+        self.user = services.user_create(username="baru", password="x-password-123", actor=None)
+        self.membership = services.membership_grant(
+            user=self.user, role=Role.RT_TREASURER, region=self.region, area=self.rt, actor=self.officer
+        )
+
+    def revocations(self) -> list[AuditEntry]:
+        return list(AuditEntry.objects.filter(action=AuditAction.MEMBERSHIP_REVOKED, target_id=str(self.membership.pk)))
+
+    def test_it_takes_the_role_away_and_keeps_the_row(self) -> None:
+        services.membership_revoke(membership=self.membership, actor=self.officer)
+        self.membership.refresh_from_db()
+        self.assertFalse(self.membership.is_active)
+        self.assertFalse(Membership.objects.active().filter(user=self.user).exists())
+
+    def test_it_audits_the_revocation_once_however_often_it_is_asked(self) -> None:
+        services.membership_revoke(membership=self.membership, actor=self.officer)
+        services.membership_revoke(membership=self.membership, actor=self.officer)
+        [entry] = self.revocations()
+        self.assertEqual((entry.actor, entry.region), (self.officer, self.region))
+        self.assertEqual(entry.before, {"role": Role.RT_TREASURER, "agency": "", "area": str(self.rt)})
+
+    def test_granting_again_gives_the_role_back(self) -> None:
+        services.membership_revoke(membership=self.membership, actor=self.officer)
+        again = services.membership_grant(
+            user=self.user, role=Role.RT_TREASURER, region=self.region, area=self.rt, actor=self.officer
+        )
+        self.assertEqual((again.pk, again.is_active), (self.membership.pk, True))

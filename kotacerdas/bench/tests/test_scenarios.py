@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from django.contrib.sessions.models import Session
 from django.test import Client, TestCase
 
+from kotacerdas.accounts.models import Membership
 from kotacerdas.accounts.roles import Role
 from kotacerdas.bench import dashboard, fixtures, scenarios
 from kotacerdas.bench.loadgen import fill
@@ -132,6 +133,17 @@ class ScenarioTests(BenchTestCase):
         self.assertFalse(Open311Client.objects.get(pk=self.target.open311_client_id).is_active)
         self.assertEqual(send(self.client, self.built[scenarios.DASHBOARD], 0).status_code, 302)  # to the login
         self.assertEqual(send(self.client, self.built[scenarios.SUBMIT], 0).status_code, 403)
+
+
+    def test_the_account_holds_one_treasurers_role_per_run_and_none_after_it(self) -> None:
+        treasurer = Membership.objects.active().filter(user=self.target.user, role=Role.RT_TREASURER)
+        self.assertEqual(treasurer.count(), 1)
+        fixtures.release(self.target)
+        self.assertFalse(treasurer.exists())
+        again = fixtures.prepare(region=self.region, houses=1)  # and a run that never released leaves one only
+        fixtures.prepare(region=self.region, houses=1)
+        self.assertEqual(treasurer.count(), 1)
+        fixtures.release(again)
 
 
 class WatchTests(BenchTestCase):

@@ -23,6 +23,15 @@ print(child.pid, flush=True)
 child.wait()
 """
 
+# A master whose first worker burns CPU and exits (recycled), is reaped, and is followed by an idle one.
+RECYCLING_MASTER = """
+import subprocess, sys
+subprocess.run([sys.executable, "-c", "sum(range(20_000_000))"])
+child = subprocess.Popen([sys.executable, "-c", "input()"], stdin=subprocess.PIPE)
+print(child.pid, flush=True)
+child.wait()
+"""
+
 
 class EnvironmentTests(SimpleTestCase):
     def test_it_runs_the_server_as_production_behind_a_tls_proxy_with_the_baseline_views(self) -> None:
@@ -56,6 +65,19 @@ class WorkerMeasurementTests(SimpleTestCase):
                 self.assertGreaterEqual(live.peak_memory_mb(), live.memory_mb())
                 self.assertGreater(live.cpu_seconds(), 0)
                 self.assertTrue(live.reset_peak_memory())
+            finally:
+                os.kill(worker, signal.SIGKILL)
+                master.kill()
+
+    def test_a_recycled_workers_cpu_time_still_counts(self) -> None:
+        command = [sys.executable, "-c", RECYCLING_MASTER]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.PIPE) as master:
+            assert master.stdout is not None
+            worker = int(master.stdout.readline())  # the first worker has exited and been reaped by now
+            try:
+                live = server.Server(process=master, port=0)
+                self.assertEqual(live.worker_pids(), [worker])
+                self.assertGreater(live.cpu_seconds(), 0.1)  # summing the one worker alive would give ~0.02 s
             finally:
                 os.kill(worker, signal.SIGKILL)
                 master.kill()
