@@ -6,13 +6,12 @@ No login; only what is published; no personal data (no names of officers, no rep
 from __future__ import annotations
 
 from functools import partial
-from typing import cast
 
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from kotacerdas.core.pagecache import shared_copy
+from kotacerdas.core.stamps import read_stamp
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.models import Dimension
@@ -30,10 +29,9 @@ def open_home(request: RegionRequest, region: Region) -> HttpResponse:
     return shared_copy(request, stamp=stamp, render=partial(_open_home, request, region))
 
 
-def _summaries_stamp(region: Region) -> int | None:
+def _summaries_stamp(region: Region) -> str | None:
     """The newest summary row of the region: a rebuild writes the rows anew, so it moves with every rebuild."""
-    latest = DimensionSummary.objects.for_region(region).aggregate(latest=Max("pk"))["latest"]
-    return cast("int | None", latest)
+    return read_stamp(DimensionSummary, "SELECT MAX(id) FROM {table} WHERE region_id = %s", [region.pk])
 
 
 def _open_home(request: RegionRequest, region: Region) -> HttpResponse:

@@ -347,7 +347,7 @@ def request_detail(request: HttpRequest, region: Region, fmt: str, service_reque
     return shared_copy(request, stamp=stamp, render=partial(_one_request, request, region, fmt, service_request_id))
 
 
-def _request_stamp(region: Region, service_request_id: str) -> dt.datetime | None:
+def _request_stamp(region: Region, service_request_id: str) -> str | None:
     if not DIGITS.fullmatch(service_request_id):
         return None
     return selectors.public_request_stamp(region=region, pk=int(service_request_id))

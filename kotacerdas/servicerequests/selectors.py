@@ -7,9 +7,9 @@ import statistics
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Perm, Role
 from kotacerdas.accounts.selectors import agencies_user_acts_for, has_perm
 from kotacerdas.agencies.models import Agency
+from kotacerdas.core.stamps import read_stamp
 from kotacerdas.regions.models import Area, Region
 from kotacerdas.servicerequests.models import (
     OPEN_STATUSES,
@@ -72,16 +73,18 @@ def get_request(*, region: Region, pk: int, user: Any) -> ServiceRequest:
     return request
 
 
-def public_request_stamp(*, region: Region, pk: int) -> dt.datetime | None:
+def public_request_stamp(*, region: Region, pk: int) -> str | None:
     """When a public request last changed (what its shared page copy is checked by); None if not public."""
-    rows = ServiceRequest.objects.for_region(region).visible_to_public().filter(pk=pk)
-    return rows.values_list("updated_at", flat=True).first()
+    sql = "SELECT updated_at FROM {table} WHERE id = %s AND region_id = %s AND NOT is_secret"
+    return read_stamp(ServiceRequest, sql, [pk, region.pk])
 
 
-def public_requests_stamp(*, region: Region) -> dt.datetime | None:
-    """When any request of the region last changed (the Open311 list's shared copies are checked by it)."""
-    latest = ServiceRequest.objects.for_region(region).aggregate(latest=Max("updated_at"))["latest"]
-    return cast("dt.datetime | None", latest)
+def public_requests_stamp(*, region: Region) -> str | None:
+    """When any request of the region last changed (the Open311 list's shared copies are checked by it).
+
+    Read from the index (region, updated_at): the newest entry of the region's range.
+    """
+    return read_stamp(ServiceRequest, "SELECT MAX(updated_at) FROM {table} WHERE region_id = %s", [region.pk])
 
 
 def _is_owner(user: Any, request: ServiceRequest) -> bool:

@@ -134,7 +134,6 @@ class ScenarioTests(BenchTestCase):
         self.assertEqual(send(self.client, self.built[scenarios.DASHBOARD], 0).status_code, 302)  # to the login
         self.assertEqual(send(self.client, self.built[scenarios.SUBMIT], 0).status_code, 403)
 
-
     def test_the_account_holds_one_treasurers_role_per_run_and_none_after_it(self) -> None:
         treasurer = Membership.objects.active().filter(user=self.target.user, role=Role.RT_TREASURER)
         self.assertEqual(treasurer.count(), 1)
