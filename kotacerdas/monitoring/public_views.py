@@ -16,7 +16,7 @@ from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.models import Dimension
 from kotacerdas.monitoring import opendata, selectors
-from kotacerdas.monitoring.models import DimensionSummary
+from kotacerdas.monitoring.models import RegionSummary
 from kotacerdas.planning.models import Programme
 from kotacerdas.regions.models import Region
 
@@ -30,8 +30,9 @@ def open_home(request: RegionRequest, region: Region) -> HttpResponse:
 
 
 def _summaries_stamp(region: Region) -> str | None:
-    """The newest summary row of the region: a rebuild writes the rows anew, so it moves with every rebuild."""
-    return read_stamp(DimensionSummary, "SELECT MAX(id) FROM {table} WHERE region_id = %s", [region.pk])
+    """The stamp of the region's summary row: every rebuild of the summaries gives it a new value (in the
+    rebuild's transaction), and so do changes to agencies and the framework (monitoring.summaries.restamp)."""
+    return read_stamp(RegionSummary, "SELECT stamp FROM {table} WHERE region_id = %s", [region.pk])
 
 
 def _open_home(request: RegionRequest, region: Region) -> HttpResponse:
