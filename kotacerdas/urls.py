@@ -7,6 +7,22 @@ from kotacerdas.api.api import api
 from kotacerdas.bench import urls as bench_urls
 from kotacerdas.core import converters  # noqa: F401  (registers the "pk" converter)
 
+# Everything under /<region-slug>/: the slug is matched once, then each room by its fixed prefix
+# (one include per room under the slug made every region page match the slug once per room before it).
+region_urlpatterns = [
+    path("", include("kotacerdas.regions.urls")),
+    path("agencies/", include("kotacerdas.agencies.urls")),
+    path("framework/", include("kotacerdas.framework.urls")),
+    path("audit/", include("kotacerdas.audit.urls")),
+    path("planning/", include("kotacerdas.planning.urls")),
+    path("monitoring/", include("kotacerdas.monitoring.urls")),
+    path("open/", include("kotacerdas.monitoring.public_urls")),
+    path("jimpitan/", include("kotacerdas.jimpitan.urls")),
+    path("replication/", include("kotacerdas.replication.urls")),
+    path("services/", include("kotacerdas.servicerequests.urls")),
+    path("open311/v2/", include("kotacerdas.servicerequests.open311_urls")),
+]
+
 urlpatterns = [
     *bench_urls.mounted(),  # the benchmark's baseline views, only while `kotacerdas bench` runs
     path("", include("kotacerdas.core.urls")),
@@ -16,15 +32,5 @@ urlpatterns = [
     path("best-practices/", include("kotacerdas.replication.public_urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("kotacerdas.servicerequests.open311_urls", namespace="open311-root")),
-    path("<slug:region_slug>/", include("kotacerdas.regions.urls")),
-    path("<slug:region_slug>/agencies/", include("kotacerdas.agencies.urls")),
-    path("<slug:region_slug>/framework/", include("kotacerdas.framework.urls")),
-    path("<slug:region_slug>/audit/", include("kotacerdas.audit.urls")),
-    path("<slug:region_slug>/planning/", include("kotacerdas.planning.urls")),
-    path("<slug:region_slug>/monitoring/", include("kotacerdas.monitoring.urls")),
-    path("<slug:region_slug>/open/", include("kotacerdas.monitoring.public_urls")),
-    path("<slug:region_slug>/jimpitan/", include("kotacerdas.jimpitan.urls")),
-    path("<slug:region_slug>/replication/", include("kotacerdas.replication.urls")),
-    path("<slug:region_slug>/services/", include("kotacerdas.servicerequests.urls")),
-    path("<slug:region_slug>/open311/v2/", include("kotacerdas.servicerequests.open311_urls")),
+    path("<slug:region_slug>/", include(region_urlpatterns)),
 ]
