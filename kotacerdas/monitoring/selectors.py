@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.core.charts import BarChart, LineChart, line_chart, stacked_bars
+from kotacerdas.core.stamps import read_stamp
 from kotacerdas.framework.models import Dimension
 from kotacerdas.framework.selectors import CoverageGaps, coverage_gaps
 from kotacerdas.jimpitan.selectors import CityRollup, city_rollup
@@ -101,9 +101,12 @@ def _dimensions(dimensions: list[Dimension] | None) -> list[Dimension]:
     return list(Dimension.objects.all()) if dimensions is None else dimensions
 
 
-def board_stamp(*, region: Region) -> uuid.UUID | None:
-    """The stamp of the region's summaries: it changes whenever what the dashboard shows may have (one small query)."""
-    return RegionSummary.objects.for_region(region).values_list("stamp", flat=True).first()
+def board_stamp(*, region: Region) -> str | None:
+    """The stamp of the region's summaries: it changes whenever what the dashboard shows may have (one small query).
+
+    Read at every view of the dashboard, so with one plain statement (core.stamps: no queryset to compile).
+    """
+    return read_stamp(RegionSummary, "SELECT stamp FROM {table} WHERE region_id = %s", [region.pk])
 
 
 def board_numbers(*, region: Region) -> BoardNumbers:

@@ -1,0 +1,63 @@
+"""memberships_of: one plain statement builds what the ORM's select_related built, and nothing outlives the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
+
+from kotacerdas.accounts import services as accounts
+from kotacerdas.accounts.models import Membership, User
+from kotacerdas.accounts.roles import Perm, Role
+from kotacerdas.accounts.selectors import forget_memberships, has_perm, memberships_of
+from kotacerdas.core.testing import RegionTestCase
+
+
+def _fields(obj: Model | None) -> dict[str, Any] | None:
+    """Every concrete field's value as Python sees it (types included), or None."""
+    if obj is None:
+        return None
+    return {f.attname: (type(v), v) for f in obj._meta.concrete_fields for v in [getattr(obj, f.attname)]}
+
+
+class MembershipsOfTests(RegionTestCase):
+    def orm(self, user: Any) -> list[Membership]:
+        memberships = Membership.objects.active().filter(user=user).select_related("region", "agency", "area")
+        return list(memberships.order_by("pk"))
+
+    def test_it_builds_the_same_instances_as_the_orm_with_their_region_agency_and_area(self) -> None:
+        user = self.operator
+        accounts.membership_grant(user=user, role=Role.RT_TREASURER, region=self.region, area=self.rt, actor=None)
+        accounts.membership_grant(user=user, role=Role.CITIZEN, region=self.other_region, actor=None)
+        accounts.membership_grant(user=user, role=Role.PLATFORM_ADMIN, region=None, actor=None)
+        expected = self.orm(self.operator)
+        forget_memberships(self.operator)
+        with self.assertNumQueries(1):
+            found = memberships_of(self.operator)
+            related = [(m.region, m.agency, m.area) for m in found]  # loaded with them: no query on access
+        self.assertEqual(len(found), 4)
+        for mine, theirs, (region, agency, area) in zip(found, expected, related, strict=True):
+            with self.subTest(role=mine.role):
+                self.assertEqual(_fields(mine), _fields(theirs))
+                self.assertEqual(_fields(region), _fields(theirs.region))
+                self.assertEqual(_fields(agency), _fields(theirs.agency))
+                self.assertEqual(_fields(area), _fields(theirs.area))
+                self.assertFalse(mine._state.adding)
+
+    def test_it_leaves_out_revoked_memberships_and_other_users(self) -> None:
+        membership = Membership.objects.get(user=self.operator)
+        accounts.membership_revoke(membership=membership, actor=None)
+        forget_memberships(self.operator)
+        self.assertEqual(memberships_of(self.operator), [])
+        self.assertEqual([m.user_id for m in memberships_of(self.planner)], [self.planner.pk])
+
+    def test_a_revocation_counts_for_the_next_requests_user(self) -> None:
+        self.assertTrue(has_perm(self.operator, Perm.REGION_VIEW_INTERNAL, self.region))
+        accounts.membership_revoke(membership=Membership.objects.get(user=self.operator), actor=None)
+        next_request_user = User.objects.get(pk=self.operator.pk)
+        self.assertFalse(has_perm(next_request_user, Perm.REGION_VIEW_INTERNAL, self.region))
+
+    def test_it_reads_nothing_for_a_visitor(self) -> None:
+        with self.assertNumQueries(0):
+            self.assertEqual(memberships_of(AnonymousUser()), [])
