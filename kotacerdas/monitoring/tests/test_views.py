@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import gettext, override
 
+from kotacerdas.accounts import services as accounts
+from kotacerdas.accounts.roles import Role
 from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
 from kotacerdas.framework.selectors import coverage_gaps
 from kotacerdas.monitoring import selectors, services
@@ -87,6 +89,7 @@ class DashboardViewTests(MonitoringViewTestCase):
         self.client.force_login(self.leader)
         response = self.client.get(self.url("dashboard"))
         content = response.content.decode()
+        self.assertNotIn("{#", content)  # a template comment over two lines is printed, not dropped
         self.assertEqual(content.count('<svg class="chart"'), 2)
         self.assertIn(f"{self.living.label} · {gettext('Completed')}: 1</title>", content)
         living_row = content[content.index(f'<th scope="row">{self.living.label}</th>') :].split("</tr>")[0]
@@ -161,7 +164,7 @@ class DashboardViewTests(MonitoringViewTestCase):
 
 
 class DashboardCacheTests(MonitoringViewTestCase):
-    """The board (everything but the links and the reports waiting for the viewer) is kept in the cache per stamp."""
+    """The board is kept in the cache per stamp, the links per pair of permissions; the reports waiting never."""
 
     def board(self, response: HttpResponse) -> str:
         content = response.content.decode()
@@ -214,6 +217,19 @@ class DashboardCacheTests(MonitoringViewTestCase):
         self.assertContains(officer_page, self.url("portal"))
         self.assertNotContains(officer_page, 'id="awaiting-approval"')
         self.assertNotContains(leader_page, self.url("portal"))
+
+    def test_the_links_follow_the_viewers_permissions_at_every_view(self) -> None:
+        self.client.force_login(self.officer)
+        self.assertNotContains(self.client.get(self.url("dashboard")), self.url("statuses"))
+        planner = accounts.membership_grant(
+            user=self.officer, role=Role.BAPPEDA_PLANNER, region=self.region, agency=self.bappeda, actor=None
+        )
+        with self.assertNumQueries(6):  # the region, session, user, memberships, the stamp, the reports waiting
+            page = self.client.get(self.url("dashboard"))
+        self.assertContains(page, self.url("statuses"))
+        self.assertContains(page, 'id="awaiting-approval"')
+        accounts.membership_revoke(membership=planner, actor=None)
+        self.assertNotContains(self.client.get(self.url("dashboard")), self.url("statuses"))
 
     def test_the_board_holds_nothing_of_the_viewer_who_filled_the_cache(self) -> None:
         self.client.force_login(self.planner)
