@@ -399,13 +399,27 @@ def request_updates(request: HttpRequest, region: Region, fmt: str) -> HttpRespo
 
 
 def _create(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
-    _authenticate(request, region)
-    form = request.POST
-    service = _service(region, _required(form, "service_code"))
+    service = _client_service(request, region)
     created, _new = services.request_submit(
         service=service, data=_request_data(request, region), citizen=None, actor=None
     )
-    return open311.respond([open311.created_wire(created, form.get("account_id") or None)], "service_requests", fmt)
+    reply = open311.created_wire(created, request.POST.get("account_id") or None)
+    return open311.respond([reply], "service_requests", fmt)
+
+
+def _client_service(request: HttpRequest, region: Region) -> Service:
+    """The service a keyed client names, read with its key in one query; a refusal says what is wrong.
+
+    In the order the endpoint has always answered: no key or a wrong key (403), no service_code (400), an
+    unknown one (404).
+    """
+    key, code = _api_key(request), request.POST.get("service_code", "").strip()
+    service = selectors.service_for_client(region=region, code=code, key_digest=_digest(key)) if code else None
+    if service is None:
+        _authenticate(request, region)
+        _required(request.POST, "service_code")
+        raise Open311Error(404, f"Unknown service_code: {code[:40]}")
+    return service
 
 
 def _request_data(request: HttpRequest, region: Region) -> services.RequestData:
@@ -454,14 +468,22 @@ def _comment(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
 
 def _authenticate(request: HttpRequest, region: Region) -> Open311Client:
     """The client application whose key (issued by the region's Diskominfo) came with a POST."""
-    key = request.POST.get("api_key") or request.GET.get("api_key")
-    if not key:
-        raise Open311Error(403, "api_key is required to write.")
-    digest = hashlib.sha256(key.encode()).hexdigest()
+    digest = _digest(_api_key(request))
     client = Open311Client.objects.for_region(region).filter(digest=digest, is_active=True).first()
     if client is None:
         raise Open311Error(403, "Invalid api_key.")
     return client
+
+
+def _api_key(request: HttpRequest) -> str:
+    key = request.POST.get("api_key") or request.GET.get("api_key")
+    if not key:
+        raise Open311Error(403, "api_key is required to write.")
+    return key
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _required(form: QueryDict, name: str) -> str:
@@ -488,7 +510,8 @@ def _area(region: Region, address_id: str) -> Area | None:
     """An address_id of the form `area:<id>` names a kelurahan or RT of the region."""
     if not address_id.startswith("area:") or not DIGITS.fullmatch(address_id[5:]):
         return None
-    return Area.objects.for_region(region).filter(pk=int(address_id[5:])).first()
+    areas = Area.objects.for_region(region).select_related("parent__parent__parent")  # routing walks up to level 1
+    return areas.filter(pk=int(address_id[5:])).first()
 
 
 def _attributes(form: QueryDict) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from kotacerdas.servicerequests.models import (
     OPEN_STATUSES,
     CitizenProfile,
     DataRequest,
+    Open311Client,
     RequestStatus,
     RoutingRule,
     Service,
@@ -46,6 +47,31 @@ def get_service(*, region: Region, code: str, active_only: bool = True) -> Servi
     if service is None:
         raise Http404
     service.region = region
+    return service
+
+
+def service_for_client(*, region: Region, code: str, key_digest: str) -> Service | None:
+    """The region's active service with this code, if the key is an active client's of the region; one query.
+
+    None when either is wrong (the caller asks again to tell which). The service comes with its region and, when
+    it has no questions, with an empty prefetched `attributes`, so that filing a request reads nothing more.
+    """
+    clients = Open311Client.objects.for_region(region).filter(digest=key_digest, is_active=True)
+    questions = ServiceAttribute.objects.filter(service=OuterRef("pk"))
+    rows = (
+        Service.objects.for_region(region)
+        .active()
+        .filter(Exists(clients), code=code)
+        .annotate(has_questions=Exists(questions))
+        .order_by()[:1]
+    )
+    service = next(iter(rows), None)
+    if service is None:
+        return None
+    service.region = region
+    if not service.has_questions:  # type: ignore[attr-defined]  # annotated above
+        # An empty prefetch runs no query; service.attributes.all() is then [] without one either.
+        prefetch_related_objects([service], Prefetch("attributes", queryset=ServiceAttribute.objects.none()))
     return service
 
 

@@ -61,6 +61,8 @@ CONSENT_REQUIRED = gettext_noop("Agree to the use of your data for this purpose 
 SERVICE_UNKNOWN = gettext_noop("This service is not in the region's catalogue.")
 LOCATION_REQUIRED = gettext_noop("Give a location: a map point, an address or the kelurahan/RT.")
 LAT_LONG_PAIR = gettext_noop("Give both latitude and longitude, or neither.")
+LAT_LONG_RANGE = gettext_noop("Give a latitude between -90 and 90 and a longitude between -180 and 180.")
+REQUEST_NOT_SAVED = gettext_noop("The request could not be saved. Send it again.")
 DESCRIPTION_TOO_LONG = gettext_noop("The description may have at most 4000 characters.")
 DESCRIPTION_HTML = gettext_noop("The description may not contain HTML.")
 ATTRIBUTE_REQUIRED = gettext_noop("Answer the question “%(question)s”.")
@@ -648,6 +650,15 @@ def route_for(service: Service, area: Area | None) -> Agency:
     return service.agency
 
 
+def routed_agency_id(service: Service, area: Area | None) -> int:
+    """route_for without loading the agency: its id (no query without an area or when its parents are loaded)."""
+    if area is None:
+        return service.agency_id
+    chain = [a.pk for a in area.lineage()]
+    rules = dict(RoutingRule.objects.filter(service=service, area_id__in=chain).values_list("area_id", "agency_id"))
+    return next((rules[area_id] for area_id in chain if area_id in rules), service.agency_id)
+
+
 # --- requests -----------------------------------------------------------------------------------
 
 
@@ -682,6 +693,8 @@ def _check_request(service: Service, data: RequestData) -> dict[str, Any]:
         raise RequestError(_(DESCRIPTION_HTML), field="description")
     if (data.lat is None) != (data.long is None):
         raise RequestError(_(LAT_LONG_PAIR), field="lat")
+    if data.lat is not None and data.long is not None and not (abs(data.lat) <= 90 and abs(data.long) <= 180):
+        raise RequestError(_(LAT_LONG_RANGE), field="lat")  # the check constraints, before the write
     if data.lat is None and not data.address.strip() and not data.address_id and data.area is None:
         raise RequestError(_(LOCATION_REQUIRED), field="address")
     if data.area is not None and data.area.region_id != service.region_id:
@@ -693,7 +706,7 @@ def _check_request(service: Service, data: RequestData) -> dict[str, Any]:
 
 def _checked_attributes(service: Service, answers: dict[str, Any]) -> dict[str, Any]:
     checked: dict[str, Any] = {}
-    for attribute in ServiceAttribute.objects.filter(service=service):
+    for attribute in service.attributes.all():  # prefetched (or known to be none) by an Open311 POST
         value = answers.get(attribute.code)
         if value in (None, "", []):
             if attribute.required:
@@ -731,11 +744,17 @@ def _attribute_value(attribute: ServiceAttribute, value: Any) -> Any:
     return str(value)[:4000]
 
 
-@transaction.atomic
 def request_submit(
     *, service: Service, data: RequestData, citizen: User | None, actor: User | None
 ) -> tuple[ServiceRequest, bool]:
-    """File a request; returns it and whether it was new (a retry with the same idempotency key returns the first)."""
+    """File a request; returns it and whether it was new (a retry with the same idempotency key returns the first).
+
+    1. Check and route with reads only, outside any transaction: on SQLite a write transaction holds the
+       database's write lock from its BEGIN, so every read in it makes the other writers wait.
+    2. Write the request, its first history entry and its audit entry in one short transaction.
+    3. The database's constraints decide races: a key sent twice at once returns the winner's request; any
+       other refused write (say, the service deleted meanwhile) is a RequestError, never a server error.
+    """
     region = service.region
     if citizen is not None:
         _require(citizen, Perm.REQUEST_SUBMIT, region)
@@ -743,23 +762,54 @@ def request_submit(
         raise RequestError(_(SERVICE_UNKNOWN), field="service_code")
     attributes = _check_request(service, data)
     key = _scoped_key(data.idempotency_key, citizen)
-    if key:
-        earlier = ServiceRequest.objects.filter(region=region, idempotency_key=key).first()
-        if earlier is not None:
-            return earlier, False
+    earlier = _request_with_key(region, key)
+    if earlier is not None:
+        return earlier, False
     request = _new_request(service, data, citizen, attributes, key)
+    _store_photo(request)
     try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError:
-        # Two phones sent the same key at once: the other one won; answer with its request.
-        return ServiceRequest.objects.get(region=region, idempotency_key=key), False
-    RequestUpdate.objects.create(region=region, request=request, status=request.status, note="", actor=citizen)
-    after = {"service": service.code, "kind": data.kind, "secret": data.is_secret, "anonymous": data.is_anonymous}
-    audit.record(
-        actor=actor or citizen, action=AuditAction.REQUEST_SUBMITTED, target=request, region=region, after=after
-    )
+        _insert(request, data, citizen=citizen, actor=actor)
+    except IntegrityError as refused:
+        _discard_photo(request)
+        earlier = _request_with_key(region, key)  # two phones sent the same key at once: the other one won
+        if earlier is None:
+            raise RequestError(_(REQUEST_NOT_SAVED)) from refused
+        return earlier, False
     return request, True
+
+
+def _request_with_key(region: Region, key: str | None) -> ServiceRequest | None:
+    return ServiceRequest.objects.filter(region=region, idempotency_key=key).first() if key else None
+
+
+def _insert(request: ServiceRequest, data: RequestData, *, citizen: User | None, actor: User | None) -> None:
+    """The short write transaction: the request, its first history entry and its audit entry (no reads)."""
+    region = request.region
+    after = {
+        "service": request.service.code,
+        "kind": data.kind,
+        "secret": data.is_secret,
+        "anonymous": data.is_anonymous,
+    }
+    with transaction.atomic():
+        request.save(force_insert=True)
+        RequestUpdate.objects.create(region=region, request=request, status=request.status, note="", actor=citizen)
+        audit.record(
+            actor=actor or citizen, action=AuditAction.REQUEST_SUBMITTED, target=request, region=region, after=after
+        )
+
+
+def _store_photo(request: ServiceRequest) -> None:
+    """Write the uploaded photo to storage before the transaction (the insert would do it while holding the lock)."""
+    photo = request.photo
+    if photo and not photo._committed:
+        photo.save(photo.name, photo.file, save=False)
+
+
+def _discard_photo(request: ServiceRequest) -> None:
+    """A request that was not saved leaves no stored photo behind."""
+    if request.photo and request.photo._committed:
+        request.photo.delete(save=False)
 
 
 def _scoped_key(key: str | None, citizen: User | None) -> str | None:
@@ -777,7 +827,7 @@ def _new_request(
     request = ServiceRequest(
         region=service.region,
         service=service,
-        agency=route_for(service, data.area),
+        agency_id=routed_agency_id(service, data.area),
         citizen=citizen,
         reporter_name=data.reporter_name or (citizen.full_name if citizen else ""),
         reporter_email=data.reporter_email or (citizen.email if citizen else ""),
@@ -803,7 +853,22 @@ def _new_request(
     )
     if data.photo is not None:
         request.photo = data.photo
-    return _validated(request)
+    return _validated_request(request)
+
+
+# The rows these name were read and checked before (the service, its region, the routed agency, the area, the
+# citizen); their foreign keys, the unique token (random, 128 bits) and the check constraints (checked in
+# _check_request) are enforced by the database at the insert: full_clean's query for each of them bought
+# nothing. An insert the database refuses becomes a RequestError in request_submit.
+_CHECKED_BY_THE_DATABASE = ["region", "service", "agency", "citizen", "area"]
+
+
+def _validated_request(request: ServiceRequest) -> ServiceRequest:
+    try:
+        request.full_clean(exclude=_CHECKED_BY_THE_DATABASE, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise RequestError("; ".join(error.messages)) from error
+    return request
 
 
 @transaction.atomic

@@ -8,17 +8,26 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
+from unittest import mock
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import Service, ServiceRequest
-from kotacerdas.servicerequests.services import ATTRIBUTE_INVALID, ATTRIBUTE_REQUIRED, LAT_LONG_PAIR, LOCATION_REQUIRED
+from kotacerdas.servicerequests.services import (
+    ATTRIBUTE_INVALID,
+    ATTRIBUTE_REQUIRED,
+    LAT_LONG_PAIR,
+    LOCATION_REQUIRED,
+    REQUEST_NOT_SAVED,
+)
 from kotacerdas.servicerequests.tests.factories import (
     NOW,
     OPEN311_KEY,
@@ -890,6 +899,53 @@ class RequestCreateTests(Open311TestCase):
         )
         self.assertOpen311Error(response, 400)
         self.assertFalse(ServiceRequest.objects.exists())
+
+    def test_it_files_a_request_in_a_fixed_number_of_queries(self) -> None:
+        base = {"description": "x", "address_string": "x"}
+        answers = {"attribute[lubang]": "besar"}
+        cases = {
+            # the region (cached in production), the service with the key checked and whether it has questions;
+            # savepoint (BEGIN in production), the request, its first history entry, its audit entry, release
+            "no questions, no area": ({"service_code": "PJU-01", **base}, 7),
+            # + the service's questions
+            "questions": ({"service_code": "JALAN-01", **base, **answers}, 8),
+            # + the RT with the units above it, the routing rules up that chain
+            "an RT as address_id": ({"service_code": "PJU-01", "address_id": f"area:{self.rt.pk}"}, 9),
+        }
+        for label, (data, count) in cases.items():
+            with self.subTest(case=label), self.assertNumQueries(count):
+                self.as_json(self.post(data))
+        self.assertEqual(ServiceRequest.objects.count(), 3)
+
+    def test_it_holds_only_the_writes_in_the_transaction(self) -> None:
+        services.route_set(service=self.lamp, area=self.kelurahan, agency=self.bappeda, actor=self.officer)
+        data = {"service_code": "PJU-01", "address_id": f"area:{self.rt.pk}", "description": "x"}
+        with CaptureQueriesContext(connection) as queries:
+            self.as_json(self.post(data))
+        statements = [q["sql"].split()[0] for q in queries.captured_queries]
+        in_transaction = statements.index("SAVEPOINT")
+        self.assertEqual(statements[:in_transaction], ["SELECT"] * 4)  # region, service and key, area, routing rules
+        self.assertEqual(statements[in_transaction:], ["SAVEPOINT", "INSERT", "INSERT", "INSERT", "RELEASE"])
+        self.assertEqual(ServiceRequest.objects.get().agency, self.bappeda)
+
+    def test_it_refuses_a_wrong_key_before_looking_at_the_service_code(self) -> None:
+        for fmt in FORMATS:
+            for code in ("PJU-01", "X-9", " ", None):
+                data = {"address_string": "x", "description": "x", **({"service_code": code} if code else {})}
+                with self.subTest(fmt=fmt, code=code):
+                    description = self.assertOpen311Error(self.post(data, fmt, key="salah"), 403, fmt)
+                    self.assertEqual(description, "Invalid api_key.")
+        self.assertFalse(ServiceRequest.objects.exists())
+
+    def test_it_answers_an_insert_the_database_refuses_with_a_400(self) -> None:
+        self.as_json(self.post({"service_code": "PJU-01", "address_string": "x"}))
+        taken = ServiceRequest.objects.get().token
+        with mock.patch.object(services.secrets, "token_urlsafe", return_value=taken):
+            for fmt in FORMATS:
+                with self.subTest(fmt=fmt):
+                    response = self.post({"service_code": "PJU-01", "address_string": "x"}, fmt)
+                    self.assertEqual(self.assertOpen311Error(response, 400, fmt), gettext(REQUEST_NOT_SAVED))
+        self.assertEqual(ServiceRequest.objects.count(), 1)
 
 
 class NeverFailsTests(Open311TestCase):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from typing import Any
 
 import time_machine
 from django.contrib.auth.models import AnonymousUser
@@ -12,7 +14,7 @@ from kotacerdas.regions import services as regions
 from kotacerdas.servicerequests import selectors, services
 from kotacerdas.servicerequests.models import Service, ServiceRequest
 from kotacerdas.servicerequests.selectors import PublicFilter, QueueFilter
-from kotacerdas.servicerequests.tests.factories import NIK, NOW, WIB, ServiceRequestTestCase
+from kotacerdas.servicerequests.tests.factories import NIK, NOW, OPEN311_KEY, WIB, ServiceRequestTestCase
 
 NOVEMBER = dt.date(2026, 11, 1)
 MONDAY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
@@ -39,6 +41,47 @@ class CatalogueTests(ServiceRequestTestCase):
         with self.assertRaises(Http404):
             selectors.get_service(region=self.region, code="PJU-01")
         self.assertEqual(selectors.get_service(region=self.region, code="PJU-01", active_only=False), self.lamp)
+
+
+class ServiceForClientTests(ServiceRequestTestCase):
+    def find(self, code: str = "PJU-01", *, region: Any = None, key: str = OPEN311_KEY) -> Service | None:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return selectors.service_for_client(region=region or self.region, code=code, key_digest=digest)
+
+    def test_it_reads_the_service_with_the_key_checked_in_one_query(self) -> None:
+        self.open311_client()
+        with self.assertNumQueries(1):
+            service = self.find()
+            self.assertEqual(service, self.lamp)
+            assert service is not None
+            self.assertEqual(service.region, self.region)
+            self.assertEqual(list(service.attributes.all()), [])  # known to have no questions
+
+    def test_it_leaves_the_questions_of_a_service_that_has_some_to_be_read(self) -> None:
+        self.open311_client()
+        service = self.find("JALAN-01")
+        assert service is not None
+        with self.assertNumQueries(1):
+            codes = [a.code for a in service.attributes.all()]
+        self.assertEqual(codes, [a.code for a in self.road.attributes.order_by("order", "id")])
+        self.assertIn("lubang", codes)
+
+    def test_it_finds_nothing_for_a_wrong_key_or_service(self) -> None:
+        self.open311_client()
+        self.open311_client("kunci-kabupatenlain-01", region=self.other_region)
+        self.open311_client("kunci-dicabut-000001", active=False)
+        Service.objects.filter(pk=self.road.pk).update(is_active=False)
+        lookups = {
+            "unknown key": {"key": "salah"},
+            "another region's key": {"key": "kunci-kabupatenlain-01"},
+            "a revoked key": {"key": "kunci-dicabut-000001"},
+            "unknown service": {"code": "TIDAK-ADA"},
+            "inactive service": {"code": "JALAN-01"},
+            "another region": {"region": self.other_region},
+        }
+        for label, lookup in lookups.items():
+            with self.subTest(case=label):
+                self.assertIsNone(self.find(**lookup))
 
 
 class GetRequestTests(ServiceRequestTestCase):

@@ -7,6 +7,7 @@ from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.errors import NotAllowed
 from kotacerdas.core.testing import make_agency, make_user
 from kotacerdas.regions import services as regions
+from kotacerdas.regions.models import Area
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import AttributeType, RoutingRule, Service, ServiceAttribute
 from kotacerdas.servicerequests.services import (
@@ -276,6 +277,17 @@ class RouteTests(ServiceRequestTestCase):
         self.assertEqual(services.route_for(self.lamp, self.rt), self.bappeda)
         self.assertEqual(services.route_for(self.lamp, self.kemantren), self.diskominfo)
         self.assertEqual(services.route_for(self.road, self.rt), self.public_works)  # rules are per service
+
+    def test_it_gives_the_same_agency_by_id_without_loading_it(self) -> None:
+        services.route_set(service=self.lamp, area=self.kelurahan, agency=self.bappeda, actor=self.officer)
+        rt = Area.objects.select_related("parent__parent__parent").get(pk=self.rt.pk)
+        for service, area in ((self.lamp, rt), (self.lamp, self.kemantren), (self.road, rt), (self.lamp, None)):
+            with self.subTest(service=service.code, area=str(area)):
+                self.assertEqual(services.routed_agency_id(service, area), services.route_for(service, area).pk)
+        with self.assertNumQueries(1):  # the rules up the loaded chain
+            self.assertEqual(services.routed_agency_id(self.lamp, rt), self.bappeda.pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(services.routed_agency_id(self.lamp, None), self.public_works.pk)
 
     def test_it_ignores_rules_of_a_sibling_area(self) -> None:
         sibling = regions.area_create(

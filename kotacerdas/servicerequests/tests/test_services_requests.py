@@ -6,11 +6,13 @@ import datetime as dt
 import threading
 import unittest
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 from django.db import connection
 from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
 from kotacerdas.audit.actions import AuditAction
@@ -27,8 +29,10 @@ from kotacerdas.servicerequests.services import (
     DESCRIPTION_TOO_LONG,
     IDEMPOTENCY_KEY_INVALID,
     LAT_LONG_PAIR,
+    LAT_LONG_RANGE,
     LOCATION_REQUIRED,
     NOT_PERMITTED,
+    REQUEST_NOT_SAVED,
     SERVICE_UNKNOWN,
     RequestError,
 )
@@ -228,9 +232,13 @@ class RequestSubmitTests(TemporaryMediaMixin, ServiceRequestTestCase):
                 self.assertEqual(error.field, "lat")
 
     def test_it_refuses_a_point_off_the_globe(self) -> None:
-        for lat, long in (("91", "110"), ("-7.8", "181")):
+        for lat, long in (("91", "110"), ("-7.8", "181"), ("-90.000001", "0"), ("0", "-180.5")):
             with self.subTest(lat=lat, long=long):
-                self.assertRefused(RequestError, None, lambda a=lat, b=long: self.send(lat=Decimal(a), long=Decimal(b)))
+                error = self.assertRefused(
+                    RequestError, LAT_LONG_RANGE, lambda a=lat, b=long: self.send(lat=Decimal(a), long=Decimal(b))
+                )
+                self.assertEqual(error.field, "lat")
+        self.assertEqual(self.send(lat=Decimal("-90"), long=Decimal("180")).lat, Decimal("-90"))
 
     def test_it_refuses_an_area_of_another_region(self) -> None:
         other = regions.area_create(region=self.other_region, parent=None, kind="kecamatan", name="Lain", actor=None)
@@ -287,6 +295,35 @@ class RequestSubmitTests(TemporaryMediaMixin, ServiceRequestTestCase):
                 continue
             accepted.append(value)
         self.assertEqual(accepted, [])
+
+    def test_it_reads_and_checks_everything_before_a_transaction_that_only_writes(self) -> None:
+        services.route_set(service=self.road, area=self.kelurahan, agency=self.bappeda, actor=self.officer)
+        with CaptureQueriesContext(connection) as queries:
+            request = self.send(
+                service=self.road, attributes=ROAD_ANSWERS, area=self.rt, idempotency_key="hp-siti-0001"
+            )
+        statements = [q["sql"].split()[0] for q in queries.captured_queries]
+        in_transaction = statements[statements.index("SAVEPOINT") :]
+        self.assertEqual(in_transaction, ["SAVEPOINT", "INSERT", "INSERT", "INSERT", "RELEASE"])
+        self.assertEqual(request.agency, self.bappeda)
+
+
+class RequestSubmitRefusedWriteTests(TemporaryMediaMixin, TransactionTestCase):
+    """The database refuses the write of a request checked before its transaction: a RequestError, not a crash."""
+
+    serialized_rollback = True  # the flush afterwards must not take the migrations' data from later tests
+
+    def test_it_refuses_a_request_for_a_service_deleted_after_it_was_read(self) -> None:
+        region = make_region("kotaraya")
+        agency = make_agency(region, "dpupkp")
+        service = Service.objects.create(region=region, agency=agency, code="HAPUS-01", name="Dihapus")
+        read_before = Service.objects.select_related("region").get(pk=service.pk)
+        Service.objects.filter(pk=service.pk).delete()
+        with self.assertRaises(RequestError) as refused:
+            services.request_submit(service=read_before, data=request_data(photo=tiny_png()), citizen=None, actor=None)
+        self.assertEqual(refused.exception.message, gettext(REQUEST_NOT_SAVED))
+        self.assertFalse(ServiceRequest.objects.exists() or RequestUpdate.objects.exists())
+        self.assertEqual(list(Path(self.media_root).rglob("*.png")), [])  # its photo was not left behind
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs concurrent writers (SQLite serialises transactions)")
