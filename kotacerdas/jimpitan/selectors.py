@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -18,7 +18,7 @@ from kotacerdas.accounts.models import Membership
 from kotacerdas.accounts.roles import Perm, Role
 from kotacerdas.accounts.selectors import areas_user_serves, has_perm
 from kotacerdas.core.charts import BarChart, stacked_bars
-from kotacerdas.jimpitan import nights
+from kotacerdas.jimpitan import nights, rows
 from kotacerdas.jimpitan.models import (
     EXPENSE_KINDS,
     INCOME_KINDS,
@@ -104,26 +104,19 @@ def get_shift_and_household(*, user: Any, region: Region, pk: int, household_pk:
     """A shift and one house of its fund, for recording that house, in one query (404 if either is not the user's).
 
     The shift comes with its fund, RT (the user's own Area object) and group, and with whether `user` is in that
-    group, so that the duty check of `collection_record` needs no query of its own (`in_group_known`).
+    group, so that the duty check of `collection_record` needs no query of its own (`in_group_known`). The read is
+    one plain SQL statement (rows.py); the RT is checked here, against the RTs the user collects for.
     """
+    found = rows.shift_and_household(region_id=region.pk, shift_id=pk, household_id=household_pk, user_id=user.pk)
     areas = {area.pk: area for area in areas_with_perm(user, region, COLLECT)}
-    query = (
-        Shift.objects.for_region(region)
-        .filter(pk=pk, fund__area__in=list(areas))
-        .annotate(
-            house=FilteredRelation("fund__households", condition=Q(fund__households__pk=household_pk)),
-            own_place=FilteredRelation("group__members", condition=Q(group__members__user=user.pk)),
-        )
-        .select_related("fund", "group", "house", "own_place")  # type: ignore[misc]  # filtered relations
-        .order_by()
-    )
-    shift = next(iter(query), None)
-    household = getattr(shift, "house", None)
-    if shift is None or household is None:
+    if found is None or found.fund.area_id not in areas:
         raise Http404
-    _owned(shift, region).fund.area = areas[shift.fund.area_id]
-    setattr(shift, _IN_GROUP_OF, {user.pk: getattr(shift, "own_place", None) is not None})
-    household.region, household.fund = region, shift.fund
+    shift, fund, household = found.shift, found.fund, found.household
+    shift.region = fund.region = household.region = region
+    fund.area = areas[fund.area_id]
+    shift.fund = household.fund = fund
+    shift.group = found.group
+    setattr(shift, _IN_GROUP_OF, {user.pk: found.in_group})
     return shift, household
 
 

@@ -405,25 +405,31 @@ def collection_create(request: RegionRequest, region: Region, shift_id: int) -> 
     """
     form = jimpitan_forms.CollectionForm(request.POST)
     if not form.is_valid():
-        back = _back_to_tonight(request, region, _shift(request, region, shift_id))
+        shift = _shift(request, region, shift_id)
         message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        return _answer(request, back, status=400, message=message)
+        return _answer(request, region, shift, status=400, message=message)
     d = form.cleaned_data
     shift, household = selectors.get_shift_and_household(
         user=request.user, region=region, pk=shift_id, household_pk=d["household"]
     )
-    back = _back_to_tonight(request, region, shift)
     try:
         result = _record(request, shift, household, d)
     except ApplicationError as error:
-        return _answer(request, back, status=error.status_code, message=error.message)
+        return _answer(request, region, shift, status=error.status_code, message=error.message)
     status = 200 if result.repeat else 201
-    return _answer(request, back, status=status, message=_recorded_message(result), result=result)
+    return _answer(request, region, shift, status=status, message=_recorded_message(result), result=result)
 
 
 def _answer(
-    request: RegionRequest, back: str, *, status: int, message: str, result: services.Recorded | None = None
+    request: RegionRequest,
+    region: Region,
+    shift: Shift,
+    *,
+    status: int,
+    message: str,
+    result: services.Recorded | None = None,
 ) -> HttpResponse:
+    """JSON for the page's queue; else a message and back to tonight's page (its address is built only here)."""
     if _wants_json(request):
         body: dict[str, Any] = {"ok": result is not None, "message": message}
         if result is not None:
@@ -431,7 +437,7 @@ def _answer(
             body.update(repeat=result.repeat, household=c.household_id, amount=c.amount, method=c.method)
         return JsonResponse(body, status=status)
     (messages.success if result is not None else messages.error)(request, message)
-    return redirect(back)
+    return redirect(_back_to_tonight(request, region, shift))
 
 
 @jimpitan_page(perm=COLLECT)

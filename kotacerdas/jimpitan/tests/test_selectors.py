@@ -62,6 +62,28 @@ class ShiftAndHouseholdTests(JimpitanTestCase):
         )
         self.assertFalse(selectors.in_group_known(shift=found, user=self.ronda_off))
 
+    def test_it_reads_whole_rows_as_the_orm_reads_them(self) -> None:
+        shift = self.open_shift()
+        found, house = selectors.get_shift_and_household(
+            user=self.ronda, region=self.region, pk=shift.pk, household_pk=self.house1.pk
+        )
+        for read, stored in ((found, Shift.objects.get(pk=shift.pk)), (house, self.fresh(self.house1))):
+            with self.subTest(model=type(read).__name__):
+                self.assertEqual(read.get_deferred_fields(), set())
+                self.assertEqual(
+                    {f.attname: getattr(read, f.attname) for f in type(read)._meta.concrete_fields},
+                    {f.attname: getattr(stored, f.attname) for f in type(stored)._meta.concrete_fields},
+                )
+
+    def test_it_reads_a_shift_without_a_group(self) -> None:
+        with time_machine.travel(WATCH + dt.timedelta(days=1), tick=False):  # Friday: no group on duty
+            shift = self.open_shift(actor=self.treasurer)
+            found, _house = selectors.get_shift_and_household(
+                user=self.treasurer, region=self.region, pk=shift.pk, household_pk=self.house1.pk
+            )
+        self.assertIsNone(found.group)
+        self.assertFalse(selectors.in_group_known(shift=found, user=self.treasurer))
+
     def test_it_finds_no_house_of_another_fund_and_no_shift_of_another_rt(self) -> None:
         shift, neighbour = self.open_shift(), self.house("5", "Tetangga", fund=self.fund_rt2)
         lookups = [

@@ -22,7 +22,7 @@ from kotacerdas.audit.models import AuditEntry
 from kotacerdas.core.errors import Conflict, NotAllowed
 from kotacerdas.core.testing import make_region, make_user
 from kotacerdas.jimpitan import services
-from kotacerdas.jimpitan.models import Collection, Method, Payment, Shift
+from kotacerdas.jimpitan.models import AppendOnlyError, Collection, Method, Payment, Shift
 from kotacerdas.jimpitan.services import JimpitanError, Recorded
 from kotacerdas.jimpitan.tests.factories import (
     AFTER_MIDNIGHT,
@@ -206,6 +206,20 @@ class CollectionRecordTests(JimpitanTestCase):
         self.assertRefused(Conflict, services.SHIFT_CLOSED, lambda: self.record(read_by_the_page, self.house1))
         self.assertFalse(Collection.objects.exists())
         self.assertEqual(self.fresh(shift).recorded_total, 0)
+
+    def test_it_stores_the_row_as_the_orm_would_and_returns_it_saved(self) -> None:
+        shift, key = self.open_shift(), uuid.uuid4()
+        collection = self.record(shift, self.house1, key=key, recorded_at=WATCH - dt.timedelta(minutes=3)).collection
+        stored = Collection.objects.get(idempotency_key=key)
+        self.assertEqual(stored.pk, collection.pk)
+        fields = ["region_id", "fund_id", "shift_id", "household_id", "night", "method", "amount", "collected_by_id"]
+        self.assertEqual([getattr(stored, f) for f in fields], [getattr(collection, f) for f in fields])
+        self.assertEqual(
+            (stored.collected_at, stored.created_at, stored.updated_at), (WATCH - dt.timedelta(minutes=3), WATCH, WATCH)
+        )
+        self.assertFalse(collection._state.adding)
+        with self.assertRaises(AppendOnlyError):
+            collection.save()
 
     def test_it_writes_only_the_row_and_its_audit_entry_in_the_transaction(self) -> None:
         shift = self.open_shift()
