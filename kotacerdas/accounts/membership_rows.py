@@ -10,7 +10,6 @@ Nothing is kept between requests but the statement: a revoked membership is gone
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.db import connections, router
@@ -18,7 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, ForeignKey, Model
 
 from kotacerdas.accounts.models import Membership
-from kotacerdas.core.rows import Columns, model_columns
+from kotacerdas.core.rows import Columns, model_columns, per_connection
 
 # The foreign keys read with the membership (LEFT JOINs: each may be NULL).
 _RELATED: tuple[ForeignKey[Any, Any], ...] = tuple(
@@ -50,7 +49,7 @@ def _membership(statement: _Statement, row: Any, connection: BaseDatabaseWrapper
     return membership
 
 
-@lru_cache(maxsize=64)  # one per connection object (a thread's own): a few in a process
+@per_connection
 def _statement(connection: BaseDatabaseWrapper) -> _Statement:
     """SELECT every column of the membership (t0) and of its region, agency and area (t1-t3), for one user."""
     quote = connection.ops.quote_name

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.db.models.expressions import Col
 
 Converter = Callable[[Any, Any, Any], Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,22 @@ def _columns(connection: BaseDatabaseWrapper, model: type[Model], alias: str, st
             converters.append((i, tuple(convert), column))
     select = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
     return Columns(model, select, start, tuple(f.attname for f in fields), tuple(converters))
+
+
+def per_connection(build: Callable[[BaseDatabaseWrapper], T]) -> Callable[[BaseDatabaseWrapper], T]:
+    """Decorator: `build(connection)` is made once per connection object and kept on it, so it goes with it.
+
+    Not in a module-level cache keyed by the connection: the converters hold the connection, and a cache would
+    keep the connections of finished threads (and their open database connections) alive.
+    """
+    attribute = f"_kc_{build.__module__}.{build.__qualname__}"
+
+    @wraps(build)
+    def cached(connection: BaseDatabaseWrapper) -> T:
+        try:
+            return vars(connection)[attribute]
+        except KeyError:
+            built = vars(connection)[attribute] = build(connection)
+            return built
+
+    return cached

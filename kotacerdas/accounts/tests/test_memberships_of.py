@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Model
 
+from kotacerdas.accounts import membership_rows
 from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.models import Membership, User
 from kotacerdas.accounts.roles import Perm, Role
@@ -61,3 +63,10 @@ class MembershipsOfTests(RegionTestCase):
     def test_it_reads_nothing_for_a_visitor(self) -> None:
         with self.assertNumQueries(0):
             self.assertEqual(memberships_of(AnonymousUser()), [])
+
+
+class StatementTests(RegionTestCase):
+    def test_it_writes_the_statement_once_per_connection_and_keeps_it_there(self) -> None:
+        first = membership_rows._statement(connection)
+        self.assertIs(membership_rows._statement(connection), first)
+        self.assertIn(first, vars(connection).values())  # it goes with the connection object, not a module cache
