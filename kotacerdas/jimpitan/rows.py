@@ -25,7 +25,7 @@ from kotacerdas.jimpitan.models import Fund, Household, RondaGroup, RondaGroupMe
 
 @dataclass(frozen=True)
 class ShiftAndHousehold:
-    """What the POST needs: the shift, its fund, the house (of that fund), the night's group and the user in it."""
+    """What the POST needs: the shift, its fund, the house, the night's group and whether the user is in it."""
 
     shift: Shift
     fund: Fund
@@ -41,7 +41,8 @@ class _Read:
 
 
 def shift_and_household(*, region_id: int, shift_id: int, household_id: int, user_id: int) -> ShiftAndHousehold | None:
-    """The region's shift with its fund and group, the house of that fund, and whether the user is in the group."""
+    """The region's shift with its fund and group, the house with this id (of any fund: check it), and whether the
+    user is in the group."""
     connection = connections[router.db_for_read(Shift)]
     statement = _read_statement(connection)
     with connection.cursor() as cursor:
@@ -73,7 +74,7 @@ def _read_statement(connection: BaseDatabaseWrapper) -> _Read:
     sql = (
         f"SELECT {', '.join(t.select for t in tables)}, {in_group} FROM {table(Shift)} t0"
         f" INNER JOIN {table(Fund)} t1 ON t1.{column(Fund, 'id')} = t0.{column(Shift, 'fund')}"
-        f" INNER JOIN {table(Household)} t2 ON t2.{column(Household, 'fund')} = t0.{column(Shift, 'fund')}"
+        f" CROSS JOIN {table(Household)} t2"  # by its id; the caller checks its fund (PostgreSQL plans it faster)
         f" LEFT JOIN {table(RondaGroup)} t3 ON t3.{column(RondaGroup, 'id')} = t0.{column(Shift, 'group')}"
         f" WHERE t0.{column(Shift, 'id')} = %s AND t0.{column(Shift, 'region')} = %s"
         f" AND t2.{column(Household, 'id')} = %s"

@@ -109,7 +109,7 @@ def get_shift_and_household(*, user: Any, region: Region, pk: int, household_pk:
     """
     found = rows.shift_and_household(region_id=region.pk, shift_id=pk, household_id=household_pk, user_id=user.pk)
     areas = {area.pk: area for area in areas_with_perm(user, region, COLLECT)}
-    if found is None or found.fund.area_id not in areas:
+    if found is None or found.household.fund_id != found.shift.fund_id or found.fund.area_id not in areas:
         raise Http404
     shift, fund, household = found.shift, found.fund, found.household
     shift.region = fund.region = household.region = region
