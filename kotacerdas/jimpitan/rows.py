@@ -12,14 +12,13 @@ Scoping to the user's RTs stays in `selectors.get_shift_and_household`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from kotacerdas.core.rows import Columns, model_columns
+from kotacerdas.core.rows import Columns, model_columns, per_connection
 from kotacerdas.jimpitan.models import Fund, Household, RondaGroup, RondaGroupMember, Shift
 
 
@@ -54,7 +53,7 @@ def shift_and_household(*, region_id: int, shift_id: int, household_id: int, use
     return ShiftAndHousehold(shift, fund, household, group, in_group=bool(row[-1]))
 
 
-@lru_cache(maxsize=64)  # one per connection object (a thread's own); a few in a process
+@per_connection
 def _read_statement(connection: BaseDatabaseWrapper) -> _Read:
     """SELECT every column of the shift (t0), its fund (t1), the house (t2) and the group (t3, may be NULL)."""
     quote = connection.ops.quote_name
@@ -108,7 +107,10 @@ def prepare_insert(obj: Model) -> PreparedInsert:
     auto_now values are set now). No save() signals are sent: the models written this way have no receivers."""
     alias = router.db_for_write(type(obj))
     connection = connections[alias]
-    statement = _insert_statement(connection, type(obj))
+    statements, model = _insert_statements(connection), type(obj)
+    if model not in statements:
+        statements[model] = _insert_statement(connection, model)
+    statement = statements[model]
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in statement.fields]
     return PreparedInsert(obj, alias, statement.sql, values, statement.returns_pk)
 
@@ -120,7 +122,12 @@ class _Insert:
     returns_pk: bool
 
 
-@lru_cache(maxsize=64)
+@per_connection
+def _insert_statements(connection: BaseDatabaseWrapper) -> dict[type[Model], _Insert]:
+    """Each model's INSERT on this connection, as it is first needed."""
+    return {}
+
+
 def _insert_statement(connection: BaseDatabaseWrapper, model: type[Model]) -> _Insert:
     quote = connection.ops.quote_name
     meta = model._meta
