@@ -85,6 +85,7 @@ TEMPLATES = [
                 "kotacerdas.core.context_processors.site",
                 "kotacerdas.core.pagecache.csrf_placeholder",
             ],
+            "builtins": ["kotacerdas.core.templatetags.memo_url"],
         },
     },
 ]
@@ -110,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kotacerdas.accounts.backends.UserBackend",  # replaces ModelBackend: sessions made before log in again
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -178,6 +179,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+SESSION_ENGINE = "kotacerdas.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

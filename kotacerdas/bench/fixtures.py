@@ -35,7 +35,7 @@ from kotacerdas.servicerequests.models import Open311Client, Service, ServiceReq
 GENERATED_PREFIX = "gen-"
 DEMO_REGION = "yogyakarta"
 USERNAME = "bench.{slug}"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "kotacerdas.accounts.backends.UserBackend"
 WATCH_BEFORE = dt.timedelta(minutes=30)
 WATCH_AFTER = dt.timedelta(hours=2)
 OPEN311_WINDOW = dt.timedelta(days=90)
