@@ -197,6 +197,7 @@ def _server_line() -> str:
     from kotacerdas import gunicorn_conf
 
     return (
-        f"gunicorn {gunicorn_conf.worker_class}, {gunicorn_conf.workers} workers × {gunicorn_conf.threads} threads "
+        f"gunicorn {gunicorn_conf.worker_class}, {gunicorn_conf.workers} workers × {gunicorn_conf.threads} threads, "
+        f"at most {gunicorn_conf.worker_connections} connections per worker "
         "(kotacerdas/gunicorn_conf.py), PRODUCTION=true behind a TLS proxy"
     )
