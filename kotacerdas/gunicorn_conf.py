@@ -15,13 +15,12 @@ bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
 workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
 worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
 threads = env_int("GUNICORN_THREADS", 4)
-# At most two connections per thread in one worker. Gunicorn's default (1,000) let whichever worker was first to
-# accept take every keep-alive connection of a burst; on 2 cores one worker then held 16 clients behind its
-# GIL while the others idled (measured: hello-world 2,164/s with all 16 clients in one worker against ~4,300/s
-# spread out). With the cap a worker keeps at most `worker_connections - threads` connections alive and closes
-# the others after their answer, so clients come back through accept() and spread over the workers:
-# hello-world +15 %, its p99 16 -> 10 ms, and every scenario's rate stops depending on the luck of the accept.
-worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 2 * threads)
+# Gunicorn's default of 1,000 connections per worker lets whichever worker accepts first take most keep-alive
+# clients of a burst (once, on 2 cores, all 16 of a run: hello-world 2,164/s instead of ~4,400/s). A cap of
+# 2 x threads spread them evenly (hello-world +15 %, p99 16 -> 10 ms on SQLite) but closed keep-alive
+# connections of slower pages, whose reconnections cost more than the spread gained on PostgreSQL (reads
+# 1,340-1,810/s against 1,700-1,920/s uncapped). Kept uncapped; GUNICORN_WORKER_CONNECTIONS sets a cap.
+worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 1000)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 timeout = env_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
