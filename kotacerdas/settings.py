@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "kotacerdas.accounts.backends.UserBackend",  # replaces ModelBackend: sessions made before log in again
+    "kotacerdas.accounts.backends.UserBackend",  # accounts.backends.BACKEND_PATH; replaces ModelBackend
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

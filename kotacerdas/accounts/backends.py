@@ -11,6 +11,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from kotacerdas.accounts.models import User
 from kotacerdas.core.rows import Columns, model_columns, per_connection
 
+# What a login names in the session: a session naming a backend no longer in AUTHENTICATION_BACKENDS is anonymous.
+BACKEND_PATH = "kotacerdas.accounts.backends.UserBackend"
+
 
 class UserBackend(ModelBackend):
     """ModelBackend.get_user compiles `User.objects.get(pk=...)` each request (~0.13 ms of CPU); this reads it plain."""

@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kotacerdas.accounts import services as accounts
+from kotacerdas.accounts.backends import BACKEND_PATH
 from kotacerdas.accounts.models import Membership, User
 from kotacerdas.accounts.roles import Role
 from kotacerdas.agencies.models import Agency
@@ -35,7 +36,6 @@ from kotacerdas.servicerequests.models import Open311Client, Service, ServiceReq
 GENERATED_PREFIX = "gen-"
 DEMO_REGION = "yogyakarta"
 USERNAME = "bench.{slug}"
-MODEL_BACKEND = "kotacerdas.accounts.backends.UserBackend"
 WATCH_BEFORE = dt.timedelta(minutes=30)
 WATCH_AFTER = dt.timedelta(hours=2)
 OPEN311_WINDOW = dt.timedelta(days=90)
@@ -139,7 +139,7 @@ def _session(user: User) -> str:
     """A logged-in session in the database, as a login would leave it; its key is the session cookie."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = MODEL_BACKEND
+    session[BACKEND_SESSION_KEY] = BACKEND_PATH
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     assert session.session_key is not None

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from kotacerdas.accounts.backends import BACKEND_PATH
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
@@ -50,7 +51,7 @@ def signup(request: RegionRequest, region: Region) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = attempt(request, form, lambda: services.citizen_register(region=region, data=form.to_data()))
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND_PATH)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("servicerequests:catalogue", region_slug=region.slug)
     return render(request, "servicerequests/signup.html", {"form": form})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
@@ -12,8 +13,9 @@ from django.db.models import Model
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from kotacerdas.accounts.backends import UserBackend
+from kotacerdas.accounts.backends import BACKEND_PATH, UserBackend
 from kotacerdas.accounts.sessions import SessionStore
 from kotacerdas.core.testing import PASSWORD, RegionTestCase
 
@@ -25,6 +27,10 @@ def _fields(obj: Model | None) -> dict[str, Any] | None:
 
 
 class UserBackendTests(RegionTestCase):
+    def test_the_path_logins_name_is_a_backend_of_the_settings(self) -> None:
+        self.assertIn(BACKEND_PATH, settings.AUTHENTICATION_BACKENDS)
+        self.assertIs(import_string(BACKEND_PATH), UserBackend)
+
     def test_it_reads_the_same_user_as_django_in_one_statement(self) -> None:
         expected = ModelBackend().get_user(self.officer.pk)
         with self.assertNumQueries(1):

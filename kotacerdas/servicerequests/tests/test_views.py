@@ -129,6 +129,7 @@ class SignupViewTests(ViewTestCase):
         user = User.objects.get(username="siti@example.id")
         self.assertEqual((user.full_name, user.phone), ("Siti Rahayu", "081234567890"))
         self.assertEqual(int(self.client.session["_auth_user_id"]), user.pk)
+        self.assertEqual(self.client.get(self.url("catalogue")).wsgi_request.user, user)  # and stays logged in
         self.assertTrue(Membership.objects.filter(user=user, role=Role.CITIZEN, region=self.region).exists())
         self.assertEqual(CitizenProfile.objects.get(user=user).masked_nik, "************0001")
 
