@@ -11,12 +11,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from kotacerdas.core.pagecache import shared_copy
-from kotacerdas.core.stamps import read_stamp
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.framework.models import Dimension
 from kotacerdas.monitoring import opendata, selectors
-from kotacerdas.monitoring.models import RegionSummary
 from kotacerdas.planning.models import Programme
 from kotacerdas.regions.models import Region
 
@@ -25,14 +23,8 @@ from kotacerdas.regions.models import Region
 def open_home(request: RegionRequest, region: Region) -> HttpResponse:
     """The region's published programmes and results; visitors without a session share one copy per filter
     until the region's summaries are rebuilt (which every programme and monitoring change does)."""
-    stamp = partial(_summaries_stamp, region)
+    stamp = partial(selectors.board_stamp, region=region)  # moves at every rebuild, as the dashboard's does
     return shared_copy(request, stamp=stamp, render=partial(_open_home, request, region))
-
-
-def _summaries_stamp(region: Region) -> str | None:
-    """The stamp of the region's summary row: every rebuild of the summaries gives it a new value (in the
-    rebuild's transaction), and so do changes to agencies and the framework (monitoring.summaries.restamp)."""
-    return read_stamp(RegionSummary, "SELECT stamp FROM {table} WHERE region_id = %s", [region.pk])
 
 
 def _open_home(request: RegionRequest, region: Region) -> HttpResponse:
