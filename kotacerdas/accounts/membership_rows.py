@@ -14,10 +14,10 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, ForeignKey, Model
+from django.db.models import ForeignKey, Model
 
 from kotacerdas.accounts.models import Membership
-from kotacerdas.core.rows import Columns, model_columns, per_connection
+from kotacerdas.core.rows import Columns, column, model_columns, per_connection
 
 # The foreign keys read with the membership (LEFT JOINs: each may be NULL).
 _RELATED: tuple[ForeignKey[Any, Any], ...] = tuple(
@@ -59,15 +59,9 @@ def _statement(connection: BaseDatabaseWrapper) -> _Statement:
         f"LEFT JOIN {quote(model._meta.db_table)} t{n} ON t{n}.{quote(model._meta.pk.column)} = t0.{quote(fk.column)}"
         for n, (model, fk) in enumerate(zip(related, _RELATED, strict=True), start=1)
     )
-    user, active, pk = (quote(_column(name)) for name in ("user", "is_active", "id"))
+    user, active, pk = (column(connection, Membership, name) for name in ("user", "is_active", "id"))
     sql = (
         f"SELECT {', '.join(t.select for t in tables)} FROM {quote(Membership._meta.db_table)} t0 {joins}"
         f" WHERE t0.{user} = %s AND t0.{active} = %s ORDER BY t0.{pk}"
     )
     return _Statement(sql, tables)
-
-
-def _column(name: str) -> str:
-    field = Membership._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field.column

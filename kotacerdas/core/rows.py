@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.expressions import Col
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -54,6 +54,13 @@ def model_columns(connection: BaseDatabaseWrapper, *models: type[Model]) -> tupl
     for n, model in enumerate(models):
         found.append(_columns(connection, model, f"t{n}", found[-1].end if found else 0))
     return tuple(found)
+
+
+def column(connection: BaseDatabaseWrapper, model: type[Model], name: str) -> str:
+    """The quoted column of one of the model's concrete fields (a foreign key by its name gives its `_id` column)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return connection.ops.quote_name(field.column)
 
 
 def _columns(connection: BaseDatabaseWrapper, model: type[Model], alias: str, start: int) -> Columns:

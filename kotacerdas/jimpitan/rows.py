@@ -12,6 +12,7 @@ Scoping to the user's RTs stays in `selectors.get_shift_and_household`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connections, router
@@ -19,6 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 from kotacerdas.core.rows import Columns, model_columns, per_connection
+from kotacerdas.core.rows import column as quoted_column
 from kotacerdas.jimpitan.models import Fund, Household, RondaGroup, RondaGroupMember, Shift
 
 
@@ -62,9 +64,7 @@ def _read_statement(connection: BaseDatabaseWrapper) -> _Read:
     def table(model: type[Model]) -> str:
         return quote(model._meta.db_table)
 
-    def column(model: type[Model], name: str) -> str:
-        field: Any = model._meta.get_field(name)  # a concrete field: it has a column
-        return quote(field.column)
+    column = partial(quoted_column, connection)
 
     in_group = (
         f"EXISTS (SELECT 1 FROM {table(RondaGroupMember)} m WHERE m.{column(RondaGroupMember, 'group')} = "
