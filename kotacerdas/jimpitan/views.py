@@ -40,6 +40,7 @@ COLLECT = Perm.JIMPITAN_COLLECT
 MANAGE = Perm.JIMPITAN_MANAGE
 TAGS_PER_SHEET = 30  # about 80 KB of SVG: a sheet stays a light page
 SERVICE_WORKER = Path(__file__).parent / "static" / "jimpitan" / "sw.js"
+NOT_ON_THIS_SHIFT = gettext_noop("This house is not one this shift collects from.")
 REPEATED = gettext_noop("Already recorded: this form had been sent before, nothing was booked twice.")
 
 
@@ -409,9 +410,15 @@ def collection_create(request: RegionRequest, region: Region, shift_id: int) -> 
         message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return _answer(request, region, shift, status=400, message=message)
     d = form.cleaned_data
-    shift, household = selectors.get_shift_and_household(
-        user=request.user, region=region, pk=shift_id, household_pk=d["household"]
-    )
+    try:
+        shift, household = selectors.get_shift_and_household(
+            user=request.user, region=region, pk=shift_id, household_pk=d["household"]
+        )
+    except Http404:
+        if not _wants_json(request):
+            raise
+        # The phone's queue shows the message beside the item; a 404 page would read "Not Found" there.
+        return JsonResponse({"ok": False, "message": _(NOT_ON_THIS_SHIFT)}, status=404)
     try:
         result = _record(request, shift, household, d)
     except ApplicationError as error:

@@ -23,7 +23,7 @@ from kotacerdas.servicerequests.models import (
     ServiceAttribute,
 )
 from kotacerdas.servicerequests.selectors import PublicFilter, QueueFilter
-from kotacerdas.servicerequests.services import CONSENT_PURPOSE, CitizenData, Correction, RequestData
+from kotacerdas.servicerequests.services import CONSENT_PURPOSE, CONTACT_REQUIRED, CitizenData, Correction, RequestData
 
 MAX_PHOTO = 5 * 1024 * 1024
 
@@ -45,8 +45,9 @@ class SignupForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("email") and not data.get("phone"):
-            self.add_error("email", _("Give an e-mail address or a phone number."))
+        # An e-mail address that failed its own check already has its error: no second one about missing contact.
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", _(CONTACT_REQUIRED))
         return data
 
     def to_data(self) -> CitizenData:

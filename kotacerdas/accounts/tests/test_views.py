@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from axes.utils import reset
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -61,6 +62,13 @@ class LoginTests(RegionTestCase):
         self.assertTrue(response.context["form"].non_field_errors())
         self.assertContains(response, "errorlist")
         self.assertIsNone(self.logged_in_user_id())
+
+    def test_it_names_the_wrong_fields_once_in_indonesian_and_english(self) -> None:
+        indonesian = "Masukkan nama pengguna dan sandi yang benar. Huruf besar dan kecil dibedakan pada kedua kolom."
+        self.assertContains(self.log_in("wrong-password"), indonesian)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+        self.assertContains(self.log_in("wrong-password"), english)
 
     def test_it_locks_the_account_out_after_five_failures(self) -> None:
         for _attempt in range(5):

@@ -295,7 +295,11 @@ class TonightViewTests(JimpitanViewTestCase):
     def test_it_refuses_a_member_off_duty_and_a_house_of_another_rt(self) -> None:
         shift = self.open_shift()
         neighbour = self.house("3", "Tetangga", fund=self.fund_rt2)
-        self.assertEqual(self.post_record(shift, neighbour, HTTP_ACCEPT="application/json").status_code, 404)
+        refused = self.post_record(shift, neighbour, HTTP_ACCEPT="application/json")
+        self.assertEqual(refused.status_code, 404)
+        message = "Rumah ini tidak termasuk yang ditarik pada ronda ini."
+        self.assertEqual(json.loads(refused.content), {"ok": False, "message": message})
+        self.assertEqual(self.post_record(shift, neighbour).status_code, 404)  # a plain form: the 404 page
         self.as_user(self.ronda_off)
         self.assertEqual(self.post_record(shift, self.house1, HTTP_ACCEPT="application/json").status_code, 403)
         self.assertFalse(Collection.objects.exists())

@@ -188,7 +188,7 @@ class SignupViewTests(ViewTestCase):
             ),
             "no contact": ({"email": ""}, "email", CONTACT_REQUIRED),
             "bad phone": ({"email": "", "phone": "12345"}, "phone", PHONE_INVALID),
-            "bad email": ({"email": "siti@"}, "email", None),
+            "bad email": ({"email": "siti@"}, "email", "Enter a valid email address."),
             "no consent": ({"consent": ""}, "consent", None),
             "short password": ({"password": "pendek"}, "password", None),
             "no name": ({"full_name": ""}, "full_name", None),
@@ -199,6 +199,7 @@ class SignupViewTests(ViewTestCase):
                 self.assertEqual(response.status_code, 200)
                 errors = response.context["form"].errors
                 self.assertIn(field, errors)
+                self.assertEqual(len(errors[field]), 1, errors[field])  # one clear error, not two
                 if message is not None:
                     self.assertIn(gettext(message), errors[field])
         self.assertFalse(CitizenProfile.objects.exists())
@@ -389,6 +390,7 @@ class NikGateViewTests(ViewTestCase):
                 self.assertEqual(response.status_code, 200)
                 errors = response.context["form"].errors
                 self.assertIn(field, errors)
+                self.assertEqual(len(errors[field]), 1, errors[field])  # one clear error, not two
                 if message is not None:
                     self.assertIn(gettext(message), errors[field])
         self.assertFalse(CitizenProfile.objects.filter(user=self.citizen).exists())
