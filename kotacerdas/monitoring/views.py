@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
 from kotacerdas.core.edges import attempt
+from kotacerdas.core.frame import framed
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.monitoring import documents, evidence, selectors, services
@@ -75,11 +76,13 @@ def dashboard(request: RegionRequest, region: Region) -> HttpResponse:
     can_approve = has_perm(user, Perm.REPORT_APPROVE, region)
     can_manage = has_perm(user, Perm.INDICATOR_MANAGE, region)
     context = {
+        "region": region,
         "head": _head(region, can_manage=can_manage, can_publish=has_perm(user, services.PUBLISH_OPEN_DATA, region)),
         "board": _board(region),
         "waiting": selectors.reports_awaiting_approval(region=region) if can_approve else None,
     }
-    return render(request, "monitoring/dashboard.html", context)
+    content = render_to_string("monitoring/dashboard.html", context)
+    return framed(request, content, title=_("Smart City dashboard"))
 
 
 def _head(region: Region, *, can_manage: bool, can_publish: bool) -> SafeString:

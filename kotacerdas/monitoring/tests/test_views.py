@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import gettext, override
@@ -23,6 +25,7 @@ from django.utils.translation import gettext, override
 from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.roles import Role
 from kotacerdas.agencies.services import CapabilityChoice, capabilities_declare
+from kotacerdas.core.pagecache import CSRF_PLACEHOLDER
 from kotacerdas.framework.selectors import coverage_gaps
 from kotacerdas.monitoring import selectors, services
 from kotacerdas.monitoring.evidence import NOT_A_PDF, NOT_AN_IMAGE
@@ -244,6 +247,90 @@ class DashboardCacheTests(MonitoringViewTestCase):
         english = self.board(self.client.get(self.url("dashboard")))
         self.assertIn("Programmes per dimension and status", english)
         self.assertNotIn("Programmes per dimension and status", indonesian)
+
+
+class DashboardFrameTests(MonitoringViewTestCase):
+    """The page around the board (core/frame.py): kept per viewer, filled with this request's token and messages."""
+
+    def test_a_second_view_renders_only_the_content(self) -> None:
+        self.client.force_login(self.leader)
+        with self.assertTemplateUsed("core/frame.html"):
+            first = self.client.get(self.url("dashboard"))
+        with self.assertTemplateNotUsed("core/frame.html"), self.assertTemplateNotUsed("base.html"):
+            second = self.client.get(self.url("dashboard"))
+
+        def tokenless(page: HttpResponse) -> str:  # a token is masked afresh for every response
+            return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
+
+        self.assertEqual(tokenless(first), tokenless(second))
+        content = second.content.decode()
+        self.assertTrue(content.startswith("<!doctype html>"))
+        self.assertTrue(content.rstrip().endswith("</html>"))
+        self.assertIn(f"<title>{gettext('Smart City dashboard')} · {self.region.name}</title>", content)
+        self.assertNotIn("kc-frame-content", content)
+        self.assertLess(content.index('id="dimension-table"'), content.index("</main>"))
+
+    def test_each_visitor_gets_their_own_csrf_token_in_the_kept_frame(self) -> None:
+        pages = []
+        for _ in range(2):  # two browsers of the same user: the second gets the first one's kept frame
+            browser = Client(enforce_csrf_checks=True)
+            browser.force_login(self.leader)
+            page = browser.get(self.url("dashboard")).content.decode()
+            self.assertNotIn(CSRF_PLACEHOLDER, page)
+            tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            self.assertEqual(len(tokens), 2)  # the language switch and the log-out button
+            pages.append((browser, tokens))
+        (first, first_tokens), (second, second_tokens) = pages
+        self.assertNotEqual(first_tokens, second_tokens)
+        self.assertEqual(
+            first.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": second_tokens[1]}).status_code, 403
+        )
+        self.assertEqual(
+            first.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": first_tokens[1]}).status_code, 302
+        )
+        switched = second.post(reverse("set_language"), {"csrfmiddlewaretoken": second_tokens[0], "language": "en"})
+        self.assertEqual(switched.status_code, 302)
+
+    def test_messages_show_once_and_are_never_kept(self) -> None:
+        self.client.force_login(self.leader)
+        first = self.client.get(self.url("dashboard"))  # the frame is kept now
+        storage = CookieStorage(first.wsgi_request)
+        storage.add(messages.SUCCESS, "Laporan tersimpan.")
+        storage.update(first)
+        self.client.cookies.update(first.cookies)
+        shown = self.client.get(self.url("dashboard")).content.decode()
+        self.assertIn('<ul class="messages"><li class="success">Laporan tersimpan.</li></ul>', shown)
+        self.assertLess(shown.index("Laporan tersimpan."), shown.index('id="dimension-table"'))
+        self.assertNotContains(self.client.get(self.url("dashboard")), "Laporan tersimpan.")
+
+    def test_the_frame_follows_its_viewer_their_name_and_their_links(self) -> None:
+        self.client.force_login(self.leader)
+        self.assertContains(self.client.get(self.url("dashboard")), self.leader.display_name)
+        self.client.force_login(self.officer)
+        officer_page = self.client.get(self.url("dashboard"))
+        self.assertContains(officer_page, self.officer.display_name)
+        self.assertNotContains(officer_page, self.leader.display_name)
+        self.officer.full_name = "Nama Baru Petugas"
+        self.officer.save(update_fields=["full_name"])
+        self.assertContains(self.client.get(self.url("dashboard")), "Nama Baru Petugas")
+        jimpitan = f'href="{reverse("jimpitan:home", args=[self.region.slug])}"'  # the navigation's link
+        self.assertNotContains(self.client.get(self.url("dashboard")), jimpitan)
+        role = accounts.membership_grant(
+            user=self.officer, role=Role.RT_TREASURER, region=self.region, area=self.rt, actor=None
+        )
+        self.assertContains(self.client.get(self.url("dashboard")), jimpitan)
+        accounts.membership_revoke(membership=role, actor=None)
+        self.assertNotContains(self.client.get(self.url("dashboard")), jimpitan)
+
+    def test_the_frame_follows_the_language(self) -> None:
+        self.client.force_login(self.leader)
+        indonesian = self.client.get(self.url("dashboard")).content.decode()
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.client.get(self.url("dashboard")).content.decode()
+        self.assertIn('<html lang="id">', indonesian)
+        self.assertIn('<html lang="en">', english)
+        self.assertIn(">Log out<", english)
+        self.assertNotIn(">Log out<", indonesian)
 
 
 class ScratchMediaMixin(MonitoringViewTestCase):
