@@ -4,7 +4,8 @@ SQLite: WAL journal (readers never wait for the writer), synchronous=NORMAL (dur
 safe in WAL mode) and IMMEDIATE transactions (a writer takes the write lock at BEGIN, so two writers
 queue on the busy timeout instead of one failing with "database is locked" halfway through).
 PostgreSQL: either persistent connections or Django's connection pool (psycopg_pool), and a statement
-timeout so that one runaway query cannot hold a worker and its connection for ever.
+timeout so that one runaway query cannot hold a worker and its connection for ever; persistent connections are
+checked before each request's first query by looking at their socket (core/postgresql/base.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import dj_database_url
 
 PRIMARY = "default"
 REPLICA = "replica"
+POSTGRESQL_ENGINE = "kotacerdas.core.postgresql"  # Django's, with a health check that needs no round trip
 SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 
 
@@ -44,6 +46,7 @@ def database_config(url: str, tuning: Tuning) -> dict[str, Any]:
         # WAL database checkpoints and deletes the WAL file under an exclusive lock, on every request.
         config["CONN_MAX_AGE"] = tuning.conn_max_age
     elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = POSTGRESQL_ENGINE
         config["OPTIONS"] = {"options": f"-c statement_timeout={tuning.statement_timeout_ms}"}
         if tuning.pool:
             # Django refuses persistent connections together with its pool: the pool keeps them.

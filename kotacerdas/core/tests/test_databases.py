@@ -3,19 +3,29 @@ read-replica router."""
 
 from __future__ import annotations
 
+import select
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
-from django.db import OperationalError, connections, transaction
+import psycopg
+from django.db import OperationalError, connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.db.utils import ConnectionHandler
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
 
-from kotacerdas.core.databases import PRIMARY, REPLICA, Tuning, database_config, database_settings
+from kotacerdas.core.databases import (
+    POSTGRESQL_ENGINE,
+    PRIMARY,
+    REPLICA,
+    Tuning,
+    database_config,
+    database_settings,
+)
 from kotacerdas.core.db_router import PIN_COOKIE, PrimaryPinMiddleware, ReplicaRouter, reads_from_primary
 from kotacerdas.regions.models import Region
 
@@ -26,7 +36,7 @@ REPLICA_URL = "postgres://kc:secret@replica.internal:5432/kotacerdas"
 class DatabaseConfigTests(SimpleTestCase):
     def test_it_keeps_persistent_connections_and_a_statement_timeout_on_postgresql(self) -> None:
         config = database_config(PG_URL, Tuning(conn_max_age=120, statement_timeout_ms=5000))
-        self.assertEqual(config["ENGINE"], "django.db.backends.postgresql")
+        self.assertEqual(config["ENGINE"], POSTGRESQL_ENGINE)
         self.assertEqual(config["CONN_MAX_AGE"], 120)
         self.assertTrue(config["CONN_HEALTH_CHECKS"])
         self.assertEqual(config["OPTIONS"], {"options": "-c statement_timeout=5000"})
@@ -109,6 +119,47 @@ class SqliteTests(TransactionTestCase):
                 reading.execute("SELECT count(*) FROM t")  # WAL: no "database is locked" for a reader
                 self.assertEqual(reading.fetchone()[0], 0)  # and it does not see the uncommitted row
             cursor.execute("COMMIT")
+
+
+class PostgresqlHealthCheckTests(TransactionTestCase):
+    """The persistent connection's check before a request's first query (core/postgresql/base.py)."""
+
+    available_apps = ["kotacerdas.core"]
+
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("the check belongs to the PostgreSQL backend; the suite runs again on PostgreSQL")
+        self.assertEqual(connection.settings_dict["ENGINE"], POSTGRESQL_ENGINE)
+        connection.ensure_connection()
+
+    def tearDown(self) -> None:
+        connection.close()
+
+    def test_a_quiet_connection_that_works_is_usable_without_a_round_trip(self) -> None:
+        raw = connection.connection
+        with mock.patch.object(raw, "cursor", side_effect=AssertionError("a round trip")):
+            self.assertTrue(connection.is_usable())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            self.assertEqual(cursor.fetchone(), (1,))
+
+    def test_a_connection_whose_server_backend_was_terminated_is_not_usable(self) -> None:
+        backend = connection.connection.info.backend_pid
+        with psycopg.connect(**connection.get_connection_params()) as other:
+            self.assertTrue(other.execute("SELECT pg_terminate_backend(%s)", [backend]).fetchone()[0])
+        readable, _, _ = select.select([connection.connection.fileno()], [], [], 5)
+        self.assertTrue(readable, "the server closes the terminated backend's connection")
+        self.assertFalse(connection.is_usable())
+        connection.close()
+        with connection.cursor() as cursor:  # a new connection
+            cursor.execute("SELECT pg_backend_pid()")
+            self.assertNotEqual(cursor.fetchone()[0], backend)
+
+    def test_inside_a_transaction_it_asks_the_server(self) -> None:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            self.assertTrue(connection.is_usable())
 
 
 class ReplicaRouterTests(TransactionTestCase):
