@@ -199,6 +199,9 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
 # Each page looks its region up; a process keeps what it found this long (saving a region drops it at once).
 REGION_CACHE_SECONDS = env_int("REGION_CACHE_SECONDS", 30)
+# A public page's stamp (core/pagecache.py) is read again after this long; visitors without a session see a change
+# within it. 0: read on every request.
+SHARED_COPY_STAMP_SECONDS = env_int("SHARED_COPY_STAMP_SECONDS", 1)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,11 @@ so every server process sees a change at once even when each keeps its own cache
 bounds what a stamp does not cover (an agency renamed). Logged-in visitors, and visitors carrying any cookie
 other than the language and CSRF ones (a session, a message), always get the page rendered for them.
 
+Reading the stamp is the one query such a page makes; on PostgreSQL the round trip costs as much as the rest of
+the answer. So each process keeps a page's stamp for `settings.SHARED_COPY_STAMP_SECONDS` (default 1; 0 reads it
+on every request): a change shows to visitors without a session within that time, and at once to anyone logged
+in (they never get a shared copy). The per-process cache holds at most `STAMPS_KEPT` pages' stamps.
+
 The language switch is a POST form, so pages carry a CSRF token: a copy is rendered with a placeholder in
 its place, and each visitor gets their own token when the copy is served.
 """
@@ -15,6 +20,7 @@ its place, and each visitor gets their own token when the copy is served.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +36,9 @@ MAX_SIZE = 256 * 1024  # a bigger page (an Open311 list of 1000) is rendered eac
 CSRF_PLACEHOLDER = "kc-shared-copy-csrf-token-placeholder"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _SHARED_ATTRIBUTE = "_kc_shared_copy"
+STAMPS_KEPT = 10_000  # pages whose stamp a process keeps; past that it starts again from none
+_stamps: dict[tuple[str, str, str], tuple[float, Any]] = {}  # (scheme, host, full path) -> (read at, stamp)
+_clock = time.monotonic
 _HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Vary")
 
 
@@ -53,7 +62,7 @@ def shared_copy(request: HttpRequest, *, stamp: Callable[[], Any], render: Calla
     """
     if not may_share(request):
         return render()
-    current = stamp()
+    current = _recent_stamp(request, stamp)
     if current is None:
         return render()
     key = _key(request, current)
@@ -79,6 +88,23 @@ def may_share(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     return not set(request.COOKIES) - {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
+def _recent_stamp(request: HttpRequest, stamp: Callable[[], Any]) -> Any:
+    """The page's stamp as this process read it less than SHARED_COPY_STAMP_SECONDS ago, else read now."""
+    seconds = settings.SHARED_COPY_STAMP_SECONDS
+    if not seconds:
+        return stamp()
+    page = (request.scheme or "", request.get_host(), request.get_full_path())
+    now = _clock()
+    kept = _stamps.get(page)
+    if kept is not None and now - kept[0] < seconds:
+        return kept[1]
+    current = stamp()
+    if len(_stamps) >= STAMPS_KEPT:
+        _stamps.clear()
+    _stamps[page] = (now, current)
+    return current
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from unittest import mock
 
 import time_machine
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
+from kotacerdas.core import pagecache
 from kotacerdas.core.pagecache import CSRF_PLACEHOLDER
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import ServiceRequest
@@ -121,3 +123,43 @@ class SharedOpen311Tests(ViewTestCase):
         self.submit()
         for _ in range(2):
             self.assertEqual(Client().get(self.list_url(), {"status": "rahasia"}).status_code, 400)
+
+
+@override_settings(SHARED_COPY_STAMP_SECONDS=1)
+class KeptStampTests(ViewTestCase):
+    """With SHARED_COPY_STAMP_SECONDS (production: 1) a process reads a public page's stamp at most once a second."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        pagecache._stamps.clear()  # ids repeat from test to test
+        self.now = 1000.0
+        clock = mock.patch.object(pagecache, "_clock", side_effect=lambda: self.now)
+        clock.start()
+        self.addCleanup(clock.stop)
+        self.addCleanup(pagecache._stamps.clear)
+
+    def test_within_a_second_a_visitor_without_a_session_gets_the_copy_without_a_query_for_the_stamp(self) -> None:
+        with time_machine.travel(NOW - dt.timedelta(minutes=1), tick=False):
+            item = self.submit()
+        url = f"/{self.region.slug}/services/requests/{item.pk}/"
+        self.assertContains(Client().get(url), "Menunggu verifikasi")
+        with self.assertNumQueries(1):  # the region alone
+            self.assertContains(Client().get(url), "Menunggu verifikasi")
+        self.advance(item, "verify", note="Diteruskan ke DPUPKP.")
+        self.now += 0.5
+        self.assertNotContains(Client().get(url), "Diteruskan ke DPUPKP.")  # the copy of half a second ago
+        self.client.force_login(self.citizen)
+        self.assertContains(self.client.get(url), "Diteruskan ke DPUPKP.")  # logged in: at once
+        self.now += 0.5
+        self.assertContains(Client().get(url), "Diteruskan ke DPUPKP.")  # a second after it was read
+
+    def test_each_page_keeps_its_own_stamp(self) -> None:
+        with time_machine.travel(NOW - dt.timedelta(minutes=1), tick=False):
+            first, second = self.submit(), self.submit()
+        for item in (first, second):
+            self.assertEqual(Client().get(f"/{self.region.slug}/open311/v2/requests/{item.pk}.json").status_code, 200)
+        self.assertEqual(len(pagecache._stamps), 2)
+        self.advance(second, "verify", note="Diteruskan.")
+        self.now += 1
+        answer = Client().get(f"/{self.region.slug}/open311/v2/requests/{second.pk}.json?extensions=true")
+        self.assertEqual(answer.json()[0]["status_notes"], "Diteruskan.")
