@@ -4,7 +4,7 @@ A public page (a service request, the Open311 list, a region's published results
 visitor who has not logged in. Such a visitor gets a copy kept in Django's cache under the page's host, path
 and language and a *stamp*: a value read from the database that changes whenever what the page shows changes
 (a request's `updated_at`, the time the region's summaries were rebuilt). The stamp comes from the database,
-so every server process sees a change at once even when each keeps its own cache (LocMemCache); `MAX_AGE`
+so every server process sees a change (within the second below) even when each keeps its own cache; `MAX_AGE`
 bounds what a stamp does not cover (an agency renamed). Logged-in visitors, and visitors carrying any cookie
 other than the language and CSRF ones (a session, a message), always get the page rendered for them.
 
