@@ -10,17 +10,18 @@ from kotacerdas.core import converters  # noqa: F401  (registers the "pk" conver
 # Everything under /<region-slug>/: the slug is matched once, then each room by its fixed prefix
 # (one include per room under the slug made every region page match the slug once per room before it).
 region_urlpatterns = [
+    # The busiest first (Django tries them in order): public requests and their API, results, dashboard, jimpitan.
+    path("services/", include("kotacerdas.servicerequests.urls")),
+    path("open311/v2/", include("kotacerdas.servicerequests.open311_urls")),
+    path("open/", include("kotacerdas.monitoring.public_urls")),
+    path("monitoring/", include("kotacerdas.monitoring.urls")),
+    path("jimpitan/", include("kotacerdas.jimpitan.urls")),
     path("", include("kotacerdas.regions.urls")),
     path("agencies/", include("kotacerdas.agencies.urls")),
     path("framework/", include("kotacerdas.framework.urls")),
     path("audit/", include("kotacerdas.audit.urls")),
     path("planning/", include("kotacerdas.planning.urls")),
-    path("monitoring/", include("kotacerdas.monitoring.urls")),
-    path("open/", include("kotacerdas.monitoring.public_urls")),
-    path("jimpitan/", include("kotacerdas.jimpitan.urls")),
     path("replication/", include("kotacerdas.replication.urls")),
-    path("services/", include("kotacerdas.servicerequests.urls")),
-    path("open311/v2/", include("kotacerdas.servicerequests.open311_urls")),
 ]
 
 urlpatterns = [
