@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.audit.models import AuditEntry
+from kotacerdas.core.rows import PreparedInsert, prepare_insert
 
 if TYPE_CHECKING:
     from kotacerdas.accounts.models import User
@@ -35,9 +37,40 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an audit entry; must run inside the writing service's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record() must be called inside the service's transaction")
-    entry = AuditEntry.objects.create(
+    _require_transaction()
+    return prepare(actor=actor, action=action, target=target, region=region, before=before, after=after).execute()
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """An audit entry whose INSERT was prepared before the transaction (see `prepare`)."""
+
+    insert: PreparedInsert
+    target: models.Model
+
+    def execute(self) -> AuditEntry:
+        """Append it, inside the writing service's transaction, naming the target's id as it is now."""
+        _require_transaction()
+        entry: AuditEntry = self.insert.obj  # type: ignore[assignment]
+        self.insert.set("target_id", str(self.target.pk))
+        self.insert.execute()
+        _notify(entry)
+        return entry
+
+
+def prepare(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    target: models.Model,
+    region: Region | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> PreparedEntry:
+    """`record()` in two steps for the busiest writes: the entry's values are put in the database's formats now,
+    before the transaction (on SQLite every other writer waits from its BEGIN to its COMMIT), and `execute()`
+    appends it inside the transaction, once the target has its id."""
+    entry = AuditEntry(
         region=region,
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
@@ -48,7 +81,15 @@ def record(
         before=before,
         after=after,
     )
+    return PreparedEntry(prepare_insert(entry), target)
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside the service's transaction")
+
+
+def _notify(entry: AuditEntry) -> None:
     for prefix, listener in _listeners:
         if entry.action.startswith(prefix):
             listener(entry)
-    return entry

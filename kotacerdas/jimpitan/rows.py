@@ -1,19 +1,17 @@
-"""The plain SQL statements of a phone's collection POST: its read (the shift, its fund and group, one house) and
-the collection's INSERT.
+"""The plain SQL statement of a phone's collection POST: its read (the shift, its fund and group, one house).
 
 Every collection a phone sends runs both. Through the ORM, compiling the read (select_related over two filtered
 relations) cost ~0.7 ms of CPU per request, more than the rest of the POST's own work, and the INSERT ~0.06 ms
 more than its statement; the statements themselves take microseconds. So each is written once per database
 connection from the models' metadata: the read's rows become the instances the ORM would build (core/rows.py),
-the INSERT's values are put in the database's formats as `Model.save` puts them (`get_db_prep_save`).
-Scoping to the user's RTs stays in `selectors.get_shift_and_household`.
+the INSERT is a prepared one (core/rows.py `prepare_insert`). Scoping to the user's RTs stays in
+`selectors.get_shift_and_household`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -79,62 +77,3 @@ def _read_statement(connection: BaseDatabaseWrapper) -> _Read:
         f" AND t2.{column(Household, 'id')} = %s"
     )
     return _Read(sql, tables)
-
-
-# --- the collection's INSERT --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PreparedInsert:
-    """A new row's INSERT with its values already in the database's formats: executing it is all that is left
-    for the write transaction (on SQLite every other writer waits from its BEGIN to its COMMIT)."""
-
-    obj: Model
-    alias: str
-    sql: str
-    values: list[Any]
-    returns_pk: bool  # RETURNING the new id (PostgreSQL, SQLite 3.35+), else the cursor's lastrowid
-
-    def execute(self) -> None:
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, self.values)
-            self.obj.pk = cursor.fetchone()[0] if self.returns_pk else cursor.lastrowid
-        self.obj._state.adding, self.obj._state.db = False, self.alias
-
-
-def prepare_insert(obj: Model) -> PreparedInsert:
-    """The INSERT `obj.save(force_insert=True)` would run for a new row with an automatic primary key (its
-    auto_now values are set now). No save() signals are sent: the models written this way have no receivers."""
-    alias = router.db_for_write(type(obj))
-    connection = connections[alias]
-    statements, model = _insert_statements(connection), type(obj)
-    if model not in statements:
-        statements[model] = _insert_statement(connection, model)
-    statement = statements[model]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in statement.fields]
-    return PreparedInsert(obj, alias, statement.sql, values, statement.returns_pk)
-
-
-@dataclass(frozen=True)
-class _Insert:
-    sql: str
-    fields: tuple[Any, ...]
-    returns_pk: bool
-
-
-@per_connection
-def _insert_statements(connection: BaseDatabaseWrapper) -> dict[type[Model], _Insert]:
-    """Each model's INSERT on this connection, as it is first needed."""
-    return {}
-
-
-def _insert_statement(connection: BaseDatabaseWrapper, model: type[Model]) -> _Insert:
-    quote = connection.ops.quote_name
-    meta = model._meta
-    fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    returns_pk = connection.features.can_return_columns_from_insert
-    returning = f" RETURNING {quote(meta.pk.column)}" if returns_pk else ""
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}){returning}"
-    return _Insert(sql, fields, returns_pk)

@@ -25,7 +25,8 @@ from kotacerdas.accounts.selectors import has_perm
 from kotacerdas.audit import services as audit
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.core.errors import ApplicationError, Conflict, NotAllowed
-from kotacerdas.jimpitan import nights, rows, selectors
+from kotacerdas.core.rows import prepare_insert
+from kotacerdas.jimpitan import nights, selectors
 from kotacerdas.jimpitan.models import (
     MAX_ENTRY_AMOUNT,
     MAX_MONTHLY_TARIFF,
@@ -517,17 +518,19 @@ def _checked_collection(
 def _insert(collection: Collection, actor: User) -> Collection:
     """The short write transaction: the shift still open, the row (a prepaid debit within the balance), its audit.
 
-    The row's INSERT and the audit's data are made before it begins: SQLite's writers queue from BEGIN to COMMIT.
+    The row's INSERT and the audit entry's are prepared before it begins: SQLite's writers queue from BEGIN to COMMIT.
     """
     shift, household = collection.shift, collection.household
     prepaid = collection.method == Method.PREPAID
-    row = rows.prepare_insert(collection)
+    row = prepare_insert(collection)
     after = {
         "house": household.number,
         "night": shift.night.isoformat(),
         "method": collection.method,
         "amount": collection.amount,
     }
+    action = AuditAction.JIMPITAN_COLLECTION_RECORDED
+    entry = audit.prepare(actor=actor, action=action, target=collection, region=shift.region, after=after)
     with transaction.atomic():
         _check_still_open(shift)
         if prepaid:  # the house's row first: a debit and a correction of its top-up never interleave
@@ -535,13 +538,7 @@ def _insert(collection: Collection, actor: User) -> Collection:
         row.execute()
         if prepaid:
             _check_prepaid_covers(collection)
-        audit.record(
-            actor=actor,
-            action=AuditAction.JIMPITAN_COLLECTION_RECORDED,
-            target=collection,
-            region=shift.region,
-            after=after,
-        )
+        entry.execute()
     return collection
 
 
