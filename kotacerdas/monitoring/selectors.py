@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kotacerdas.agencies.models import Agency
 from kotacerdas.core.charts import BarChart, LineChart, line_chart, stacked_bars
-from kotacerdas.core.stamps import read_stamp
+from kotacerdas.core.stamps import read_json, read_stamp
 from kotacerdas.framework.models import Dimension
 from kotacerdas.framework.selectors import CoverageGaps, coverage_gaps
 from kotacerdas.jimpitan.selectors import CityRollup, city_rollup
@@ -110,8 +110,12 @@ def board_stamp(*, region: Region) -> str | None:
 
 
 def board_numbers(*, region: Region) -> BoardNumbers:
-    """The dashboard's numbers as the last rebuild left them in the region's summary row (none before the first)."""
-    board = RegionSummary.objects.for_region(region).values_list("board", flat=True).first()
+    """The dashboard's numbers as the last rebuild left them in the region's summary row (none before the first).
+
+    One plain statement, like the stamp: through the ORM, compiling the one-row query took ~0.7 ms of CPU, ten
+    times the read itself.
+    """
+    board = read_json(RegionSummary, "board", "SELECT board FROM {table} WHERE region_id = %s", [region.pk])
     return BoardNumbers.from_json(board or {})
 
 
