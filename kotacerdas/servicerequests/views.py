@@ -10,7 +10,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
 from kotacerdas.core.edges import attempt
 from kotacerdas.core.pagecache import shared_copy
+from kotacerdas.core.paging import BoundedPaginator
 from kotacerdas.core.tenancy import region_page, require_perm
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.regions.models import Region
@@ -36,6 +36,7 @@ from kotacerdas.servicerequests.models import CitizenProfile, DataRequest, DataR
 from kotacerdas.servicerequests.workflow import REQUEST
 
 PUBLIC_PAGE_SIZE = 50
+PUBLIC_PAGES = 100  # the public list pages back this far (5,000 requests); further back, by its filters
 
 
 @region_page(public=True)
@@ -127,7 +128,8 @@ def request_list(request: RegionRequest, region: Region) -> HttpResponse:
     """The region's requests the public may see, on a map and in a list; never a secret one, never a reporter."""
     form = sforms.PublicFilterForm(request.GET, region=region)
     requests = selectors.public_requests(region=region, wanted=form.to_filter())
-    page = Paginator(requests, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = BoundedPaginator(requests, PUBLIC_PAGE_SIZE, limit=PUBLIC_PAGES * PUBLIC_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     context = {"form": form, "page": page, "rows": rows, "map": maps.plot(rows)}
     return render(request, "servicerequests/request_list.html", context)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import time_machine
 from django.utils import translation
 
+from kotacerdas.servicerequests import views
 from kotacerdas.servicerequests.models import ServiceRequest
 from kotacerdas.servicerequests.tests.factories import NOW
 from kotacerdas.servicerequests.tests.test_views import ViewTestCase
@@ -77,6 +79,25 @@ class RequestListViewTests(ViewTestCase):
         self.assertContains(first, "?state=open&amp;page=2")
         second = self.client.get(self.url("requests"), {"state": "open", "page": "2"})
         self.assertEqual(second.context["rows"], [oldest])
+
+    def test_it_pages_back_only_so_far_and_says_how_to_look_further(self) -> None:
+        for n in range(PUBLIC_PAGE_SIZE + 1):
+            with time_machine.travel(NOW + dt.timedelta(minutes=n), tick=False):
+                self.submit()
+        newest = list(ServiceRequest.objects.order_by("-requested_at")[:PUBLIC_PAGE_SIZE])
+        with mock.patch.object(views, "PUBLIC_PAGES", 1):  # the latest 50 only
+            first = self.client.get(self.url("requests"))
+            beyond = self.client.get(self.url("requests"), {"page": "2"})
+        self.assertEqual(first.context["rows"], newest)
+        self.assertTrue(first.context["page"].paginator.more)
+        self.assertEqual(beyond.context["rows"], newest)  # no page 2: the last page there is
+        self.assertContains(
+            first, "Halaman 1 dari 1: 50 permohonan terbaru. Gunakan saringan untuk mencari yang lebih lama."
+        )
+        self.assertNotContains(first, "page=2")
+        all_pages = self.client.get(self.url("requests"))  # 100 pages: all 51 on two of them
+        self.assertFalse(all_pages.context["page"].paginator.more)
+        self.assertContains(all_pages, "Halaman 1 dari 2 <a")
 
     def test_it_reads_the_page_in_a_fixed_number_of_queries(self) -> None:
         # Region, the filter's services and kelurahan, the count and the page of requests (with service, agency, area).
