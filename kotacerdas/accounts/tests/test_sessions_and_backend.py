@@ -83,3 +83,20 @@ class SessionStoreTests(RegionTestCase):
         SessionStore(session_key=key).delete()  # another process's logout: the row is gone
         response = self.client.get(f"/{self.region.slug}/monitoring/")
         self.assertEqual(response.status_code, 302)
+
+    def test_each_load_gets_its_own_copy_of_the_decoded_data(self) -> None:
+        key = self.saved(cart={"items": [1, 2]})
+        first = SessionStore(session_key=key)
+        first["cart"]["items"].append(3)  # changed in memory by one request, never saved
+        self.assertEqual(SessionStore(session_key=key)["cart"], {"items": [1, 2]})
+
+    def test_a_changed_or_tampered_row_is_decoded_afresh(self) -> None:
+        key = self.saved(colour="merah")
+        self.assertEqual(SessionStore(session_key=key)["colour"], "merah")
+        store = DjangoSessionStore(session_key=key)
+        store["colour"] = "biru"
+        store.save()
+        self.assertEqual(SessionStore(session_key=key)["colour"], "biru")
+        text = Session.objects.get(session_key=key).session_data
+        Session.objects.filter(session_key=key).update(session_data=text[:-2] + ("AA" if text[-2:] != "AA" else "BB"))
+        self.assertEqual(SessionStore(session_key=key).load(), {})  # a broken signature: nothing of it
