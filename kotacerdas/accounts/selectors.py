@@ -30,6 +30,11 @@ def memberships_of(user: Any) -> list[Membership]:
     return cached
 
 
+def remember_memberships(user: Any, memberships: list[Membership]) -> None:
+    """Keep memberships read with the user (accounts.backends) for this request's checks: memberships_of reads none."""
+    setattr(user, _CACHE_ATTR, memberships)
+
+
 def forget_memberships(user: Any) -> None:
     """Drop the per-request cache after the user's memberships changed."""
     if hasattr(user, _CACHE_ATTR):

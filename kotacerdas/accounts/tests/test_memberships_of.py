@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 
 from kotacerdas.accounts import membership_rows
 from kotacerdas.accounts import services as accounts
@@ -63,6 +64,48 @@ class MembershipsOfTests(RegionTestCase):
     def test_it_reads_nothing_for_a_visitor(self) -> None:
         with self.assertNumQueries(0):
             self.assertEqual(memberships_of(AnonymousUser()), [])
+
+
+class UserWithMembershipsTests(RegionTestCase):
+    """The session's user and their memberships in one statement (accounts.backends.UserBackend reads them so)."""
+
+    def test_it_reads_the_user_and_the_same_memberships_in_one_statement(self) -> None:
+        user = self.operator
+        accounts.membership_grant(user=user, role=Role.RT_TREASURER, region=self.region, area=self.rt, actor=None)
+        revoked = accounts.membership_grant(user=user, role=Role.CITIZEN, region=self.other_region, actor=None)
+        accounts.membership_revoke(membership=revoked, actor=None)
+        accounts.membership_grant(user=user, role=Role.PLATFORM_ADMIN, region=None, actor=None)
+        expected = list(
+            Membership.objects.active().filter(user=user).select_related("region", "agency", "area").order_by("pk")
+        )
+        with self.assertNumQueries(1):
+            found = membership_rows.user_with_memberships(user.pk)
+            assert found is not None
+            reader, memberships = found
+            related = [(m.region, m.agency, m.area) for m in memberships]
+        self.assertEqual(_fields(reader), _fields(User.objects.get(pk=user.pk)))
+        self.assertEqual(len(memberships), 3)  # not the revoked one
+        for mine, theirs, (region, agency, area) in zip(memberships, expected, related, strict=True):
+            with self.subTest(role=mine.role):
+                self.assertEqual(_fields(mine), _fields(theirs))
+                self.assertEqual(_fields(region), _fields(theirs.region))
+                self.assertEqual(_fields(agency), _fields(theirs.agency))
+                self.assertEqual(_fields(area), _fields(theirs.area))
+
+    def test_a_user_without_memberships_has_none_and_nobody_is_none(self) -> None:
+        nobody = User.objects.create_user(username="warga-baru", password="x-password-123")
+        found = membership_rows.user_with_memberships(nobody.pk)
+        assert found is not None
+        self.assertEqual((found[0].pk, found[1]), (nobody.pk, []))
+        self.assertIsNone(membership_rows.user_with_memberships(10**9))
+
+    def test_a_members_page_reads_no_memberships_after_the_user(self) -> None:
+        self.client.force_login(self.planner)
+        self.assertEqual(self.client.get(f"/{self.region.slug}/monitoring/").status_code, 200)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(f"/{self.region.slug}/monitoring/")
+        membership_table = Membership._meta.db_table
+        self.assertEqual(sum(membership_table in q["sql"] for q in queries.captured_queries), 1)
 
 
 class StatementTests(RegionTestCase):

@@ -66,7 +66,7 @@ class CoverageViewTests(FrameworkPageTestCase):
 
     def test_it_pins_the_query_count_whatever_the_number_of_agencies(self) -> None:
         self.client.force_login(self.planner)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get(self.url("coverage"))
         for n in range(10):
             make_agency(self.region, f"dinas-{n}")
