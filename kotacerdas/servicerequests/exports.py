@@ -14,6 +14,7 @@ from django.db import connections
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 
 from kotacerdas.regions.models import Region
 from kotacerdas.servicerequests.models import ServiceRequest
@@ -35,6 +36,9 @@ COLUMNS = (
     "lat",
     "long",
 )
+TEXTS = (2, 3, 12)  # service, agency and address: typed by people, so maybe the start of a formula
+# What makes a spreadsheet program take a cell for a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TIMES = ("requested_at", "response_due_at", "responded_at", "resolution_due_at", "resolved_at")
 CHUNK = 2000  # rows fetched from the database at a time (PostgreSQL: from a server-side cursor)
 ROWS_PER_WRITE = 500  # rows in one piece of the streamed answer (~125 kB): one write for the server, not 500
@@ -137,8 +141,19 @@ def csv_chunks(region: Region) -> Iterator[str]:
     yield _drain(buffer)
     rows = export_rows(region)
     while batch := list(islice(rows, ROWS_PER_WRITE)):
-        writer.writerows(batch)
+        writer.writerows(map(_inert_row, batch))
         yield _drain(buffer)
+
+
+def _inert_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with a leading apostrophe on any text a spreadsheet would run as a formula (CSV has no types)."""
+    if not any(isinstance(row[i], str) and row[i].startswith(FORMULA_START) for i in TEXTS):
+        return row
+    cells = list(row)
+    for i in TEXTS:
+        if isinstance(cells[i], str) and cells[i].startswith(FORMULA_START):
+            cells[i] = "'" + cells[i]
+    return tuple(cells)
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -154,5 +169,15 @@ def xlsx_workbook(region: Region, path: str) -> None:
     sheet = workbook.create_sheet("requests")
     sheet.append(COLUMNS)
     for row in export_rows(region):
-        sheet.append([str(v) if v.__class__.__name__ == "Decimal" else v for v in row])
+        cells = [str(v) if v.__class__.__name__ == "Decimal" else v for v in row]
+        for i in TEXTS:  # openpyxl writes a text starting with "=" as a formula: these are texts, always
+            if isinstance(cells[i], str) and cells[i].startswith("="):
+                cells[i] = _text_cell(sheet, cells[i])
+        sheet.append(cells)
     workbook.save(path)
+
+
+def _text_cell(sheet: Any, text: str) -> Cell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell

