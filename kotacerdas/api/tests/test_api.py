@@ -268,7 +268,7 @@ class AgencyEndpointTests(ApiTestCase):
 
         for number in range(2, 29):
             make_agency(region, f"dinas-{number}", parent=head_office)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.assertEqual(len(client.get(url).json()), 30)
 
 

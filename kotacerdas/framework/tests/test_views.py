@@ -70,6 +70,6 @@ class CoverageViewTests(FrameworkPageTestCase):
             self.client.get(self.url("coverage"))
         for n in range(10):
             make_agency(self.region, f"dinas-{n}")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             response = self.client.get(self.url("coverage"))
         self.assertEqual(len(response.context["matrix"].rows), 14)
