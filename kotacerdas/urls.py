@@ -6,6 +6,7 @@ from django.urls import include, path
 from kotacerdas.api.api import api
 from kotacerdas.bench import urls as bench_urls
 from kotacerdas.core import converters  # noqa: F401  (registers the "pk" converter)
+from kotacerdas.core import views as core_views
 
 # Everything under /<region-slug>/: the slug is matched once, then each room by its fixed prefix
 # (one include per room under the slug made every region page match the slug once per room before it).
@@ -28,7 +29,7 @@ urlpatterns = [
     *bench_urls.mounted(),  # the benchmark's baseline views, only while `kotacerdas bench` runs
     path("", include("kotacerdas.core.urls")),
     path("accounts/", include("kotacerdas.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("best-practices/", include("kotacerdas.replication.public_urls")),
     path("api/v1/", api.urls),

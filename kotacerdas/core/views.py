@@ -6,6 +6,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language as django_set_language
 
 from kotacerdas.regions.models import Region
 
@@ -25,3 +27,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+# The language switch (Django's view: a POST, its `next` checked to stay on this site) without a CSRF token.
+# Forging it can only change the language a visitor reads in, which the visitor changes back with one tap. Without
+# a token in the header, a public page is the same bytes for every visitor without a session: it is served from
+# the shared copy with no per-visitor work, and a phone that has it already gets 304 Not Modified (core/pagecache).
+set_language = csrf_exempt(django_set_language)
