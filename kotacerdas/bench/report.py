@@ -170,7 +170,9 @@ def commit() -> str:
         return done.stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # BENCHMARKS.md itself does not count: the run before this one may have appended its table.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)BENCHMARKS.md")
+    return head + (" (with uncommitted changes)" if changed else "")
 
 
 def database() -> str:

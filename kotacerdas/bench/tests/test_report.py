@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -103,3 +105,30 @@ class RecordTests(SimpleTestCase):
         self.assertIn("- machine: 2 cores", text)
         self.assertIn("| hello", text)
         self.assertIn("- met: x", text)
+
+
+class CommitTests(SimpleTestCase):
+    """The commit a run names: uncommitted changes count, except BENCHMARKS.md (an earlier run's table)."""
+
+    def test_it_names_uncommitted_changes_but_not_the_benchmarks_file(self) -> None:
+        with tempfile.TemporaryDirectory() as directory:
+            repo = Path(directory)
+
+            def git(*args: str) -> None:
+                subprocess.run(["git", "-C", directory, *args], check=True, capture_output=True)
+
+            git("init", "-q")
+            (repo / "BENCHMARKS.md").write_text("# Benchmarks\n")
+            (repo / "code.py").write_text("x = 1\n")
+            git("add", ".")
+            git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "first")
+            previous = os.getcwd()
+            os.chdir(directory)
+            try:
+                self.assertNotIn("uncommitted", report.commit())
+                (repo / "BENCHMARKS.md").write_text("# Benchmarks\n\n## a run\n")
+                self.assertNotIn("uncommitted", report.commit())
+                (repo / "code.py").write_text("x = 2\n")
+                self.assertTrue(report.commit().endswith("(with uncommitted changes)"))
+            finally:
+                os.chdir(previous)
