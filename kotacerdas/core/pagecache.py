@@ -13,8 +13,9 @@ the answer. So each process keeps a page's stamp for `settings.SHARED_COPY_STAMP
 on every request): a change shows to visitors without a session within that time, and at once to anyone logged
 in (they never get a shared copy). The per-process cache holds at most `STAMPS_KEPT` pages' stamps.
 
-The language switch is a POST form, so pages carry a CSRF token: a copy is rendered with a placeholder in
-its place, and each visitor gets their own token when the copy is served.
+A public page needs no CSRF token (the language switch does without: core.views.set_language), so its copy is
+the same bytes for every visitor and answers `If-None-Match`. A page that does carry a token (a form of its
+own) is kept with a placeholder in its place, and each visitor gets their own token when the copy is served.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def shared_copy(request: HttpRequest, *, stamp: Callable[[], Any], render: Calla
     """The page for this visitor: the shared copy when they may have it, else `render()`.
 
     `stamp()` is read only for a visitor who may share; None means the page has nothing to share (the object
-    is missing or not public): it is rendered. A copy without a CSRF token (JSON) also answers `If-None-Match`.
+    is missing or not public): it is rendered. A copy without a CSRF token also answers `If-None-Match`.
     """
     if not may_share(request):
         return render()

@@ -30,6 +30,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 
 def _has_input(fileno: int) -> bool:
-    """Whether the server sent something (or closed the stream) that nobody asked for yet."""
-    readable, _, _ = select.select([fileno], [], [], 0)
-    return bool(readable)
+    """Whether the server sent something (or closed the stream) that nobody asked for yet.
+
+    poll, not select: a worker serving many connections may hold descriptors past select's limit of 1024.
+    """
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN)
+    return bool(poller.poll(0))
