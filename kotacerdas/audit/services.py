@@ -35,10 +35,17 @@ def record(
     region: Region | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEntry:
-    """Append an audit entry; must run inside the writing service's transaction."""
+    """Append an audit entry; must run inside the writing service's transaction.
+
+    `actor_label` names an actor that is no user (an Open311 client); without it the user's name, or "system".
+    """
     _require_transaction()
-    return prepare(actor=actor, action=action, target=target, region=region, before=before, after=after).execute()
+    prepared = prepare(
+        actor=actor, action=action, target=target, region=region, before=before, after=after, actor_label=actor_label
+    )
+    return prepared.execute()
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ def prepare(
     region: Region | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> PreparedEntry:
     """`record()` in two steps for the busiest writes: the entry's values are put in the database's formats now,
     before the transaction (on SQLite every other writer waits from its BEGIN to its COMMIT), and `execute()`
@@ -73,7 +81,7 @@ def prepare(
     entry = AuditEntry(
         region=region,
         actor=actor,
-        actor_label=actor.get_username() if actor else "system",
+        actor_label=actor_label or (actor.get_username() if actor else "system"),
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),

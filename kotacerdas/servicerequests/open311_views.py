@@ -401,7 +401,11 @@ def request_updates(request: HttpRequest, region: Region, fmt: str) -> HttpRespo
 def _create(request: HttpRequest, region: Region, fmt: str) -> HttpResponse:
     service = _client_service(request, region)
     created, _new = services.request_submit(
-        service=service, data=_request_data(request, region), citizen=None, actor=None
+        service=service,
+        data=_request_data(request, region),
+        citizen=None,
+        actor=None,
+        client=service.client_name,  # type: ignore[attr-defined]  # annotated by selectors.service_for_client
     )
     reply = open311.created_wire(created, request.POST.get("account_id") or None)
     return open311.respond([reply], "service_requests", fmt)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,16 +53,18 @@ def get_service(*, region: Region, code: str, active_only: bool = True) -> Servi
 def service_for_client(*, region: Region, code: str, key_digest: str) -> Service | None:
     """The region's active service with this code, if the key is an active client's of the region; one query.
 
-    None when either is wrong (the caller asks again to tell which). The service comes with its region and, when
-    it has no questions, with an empty prefetched `attributes`, so that filing a request reads nothing more.
+    None when either is wrong (the caller asks again to tell which). The service comes with its region, the
+    client's name (`client_name`) and, when it has no questions, with an empty prefetched `attributes`, so that
+    filing a request reads nothing more.
     """
     clients = Open311Client.objects.for_region(region).filter(digest=key_digest, is_active=True)
     questions = ServiceAttribute.objects.filter(service=OuterRef("pk"))
     rows = (
         Service.objects.for_region(region)
         .active()
-        .filter(Exists(clients), code=code)
-        .annotate(has_questions=Exists(questions))
+        .filter(code=code)
+        .annotate(client_name=Subquery(clients.values("name")[:1]), has_questions=Exists(questions))
+        .filter(client_name__isnull=False)
         .order_by()[:1]
     )
     service = next(iter(rows), None)

@@ -745,9 +745,11 @@ def _attribute_value(attribute: ServiceAttribute, value: Any) -> Any:
 
 
 def request_submit(
-    *, service: Service, data: RequestData, citizen: User | None, actor: User | None
+    *, service: Service, data: RequestData, citizen: User | None, actor: User | None, client: str = ""
 ) -> tuple[ServiceRequest, bool]:
     """File a request; returns it and whether it was new (a retry with the same idempotency key returns the first).
+
+    `client` names the Open311 application that sent it (the audit entry's actor when no user is).
 
     1. Check and route with reads only, outside any transaction: on SQLite a write transaction holds the
        database's write lock from its BEGIN, so every read in it makes the other writers wait.
@@ -768,7 +770,7 @@ def request_submit(
     request = _new_request(service, data, citizen, attributes, key)
     _store_photo(request)
     try:
-        _insert(request, data, citizen=citizen, actor=actor)
+        _insert(request, data, citizen=citizen, actor=actor, client=client)
     except IntegrityError as refused:
         _discard_photo(request)
         earlier = _request_with_key(region, key)  # two phones sent the same key at once: the other one won
@@ -782,7 +784,9 @@ def _request_with_key(region: Region, key: str | None) -> ServiceRequest | None:
     return ServiceRequest.objects.filter(region=region, idempotency_key=key).first() if key else None
 
 
-def _insert(request: ServiceRequest, data: RequestData, *, citizen: User | None, actor: User | None) -> None:
+def _insert(
+    request: ServiceRequest, data: RequestData, *, citizen: User | None, actor: User | None, client: str
+) -> None:
     """The short write transaction: the request, its first history entry and its audit entry (no reads)."""
     region = request.region
     after = {
@@ -795,7 +799,12 @@ def _insert(request: ServiceRequest, data: RequestData, *, citizen: User | None,
         request.save(force_insert=True)
         RequestUpdate.objects.create(region=region, request=request, status=request.status, note="", actor=citizen)
         audit.record(
-            actor=actor or citizen, action=AuditAction.REQUEST_SUBMITTED, target=request, region=region, after=after
+            actor=actor or citizen,
+            actor_label=f"Open311: {client}" if client else "",
+            action=AuditAction.REQUEST_SUBMITTED,
+            target=request,
+            region=region,
+            after=after,
         )
 
 

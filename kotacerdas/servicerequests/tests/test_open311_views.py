@@ -19,6 +19,8 @@ from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
+from kotacerdas.audit.actions import AuditAction
+from kotacerdas.audit.models import AuditEntry
 from kotacerdas.servicerequests import services
 from kotacerdas.servicerequests.models import Service, ServiceRequest
 from kotacerdas.servicerequests.services import (
@@ -704,6 +706,13 @@ class RequestCreateTests(Open311TestCase):
     def setUp(self) -> None:
         super().setUp()
         self.open311_client()
+
+    def test_the_audit_entry_names_the_client_that_sent_the_request(self) -> None:
+        response = self.post({"service_code": "PJU-01", "description": "Lampu mati.", "lat": "-7.8", "long": "110.36"})
+        self.assertEqual(response.status_code, 200)
+        request = ServiceRequest.objects.get()
+        entry = AuditEntry.objects.get(action=AuditAction.REQUEST_SUBMITTED, target_id=str(request.pk))
+        self.assertEqual((entry.actor, entry.actor_label), (None, "Open311: Aplikasi warga"))
 
     def test_it_creates_a_request_from_a_form_encoded_post(self) -> None:
         data = {
