@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.audit.models import AuditEntry
-from kotacerdas.core.rows import PreparedInsert, prepare_insert
+from kotacerdas.core.rows import Guard, PreparedInsert, insert_pair, prepare_insert
 
 if TYPE_CHECKING:
     from kotacerdas.accounts.models import User
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 Listener = Callable[[AuditEntry], None]
+TARGET_LINK = "target_id"  # the entry's field naming its target's id
 _listeners: list[tuple[str, Listener]] = []
 
 
@@ -63,6 +64,17 @@ class PreparedEntry:
         self.insert.execute()
         _notify(entry)
         return entry
+
+    def execute_with(self, row: PreparedInsert, *, guard: Guard) -> bool:
+        """Insert the target's new row and this entry naming it, both or neither, only if the guard row stands
+        (`core.rows.insert_pair`: one statement on PostgreSQL, a transaction of its own where none is open).
+        False, and nothing written, when the guard row is not there as described."""
+        if row.obj is not self.target:
+            raise ValueError("the row must be the entry's target")
+        written = insert_pair(row, self.insert, link=TARGET_LINK, guard=guard)
+        if written:
+            _notify(self.insert.obj)  # type: ignore[arg-type]
+        return written
 
 
 def prepare(

@@ -17,6 +17,7 @@ import dj_database_url
 
 PRIMARY = "default"
 REPLICA = "replica"
+SQLITE_ENGINE = "kotacerdas.core.sqlite"  # Django's, with statements converted once and TEMP objects per connection
 POSTGRESQL_ENGINE = "kotacerdas.core.postgresql"  # Django's, with a health check that needs no round trip
 SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 
@@ -37,6 +38,7 @@ def database_config(url: str, tuning: Tuning) -> dict[str, Any]:
     """One entry of DATABASES for a database URL (sqlite:///path or postgres://…)."""
     config: dict[str, Any] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = SQLITE_ENGINE
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": tuning.sqlite_timeout_s,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.test import SimpleTestCase, TestCase
 
 from kotacerdas.accounts.models import User
 from kotacerdas.audit.actions import AuditAction
 from kotacerdas.audit.models import AuditEntry
 from kotacerdas.audit.services import _listeners, listen, prepare, record
+from kotacerdas.core.rows import Guard, prepare_insert
 from kotacerdas.core.testing import make_region
 from kotacerdas.regions.models import Region
 
@@ -58,6 +59,54 @@ class PrepareTests(TestCase):
         self.assertEqual([getattr(stored, f) for f in fields], [getattr(expected, f) for f in fields])
         self.assertEqual(stored.target_id, str(target.pk))
         self.assertEqual(heard, [entry, compared])
+
+
+class ExecuteWithTests(TestCase):
+    """execute_with(): the target's new row and its entry, both or neither, only while a guard row stands."""
+
+    def setUp(self) -> None:
+        self.region = make_region("kotaraya")
+        self.heard: list[AuditEntry] = []
+        listen("regions.", self.heard.append)
+        self.addCleanup(_listeners.remove, ("regions.", self.heard.append))
+
+    def new_region(self, slug: str = "kotabaru") -> Region:
+        return Region(name="Kota Baru", slug=slug, code="99.99", kind=self.region.kind, jurisdiction=f"{slug}.go.id")
+
+    def write(self, target: Region, **guard: object) -> bool:
+        prepared = prepare(actor=None, action=AuditAction.REGION_CREATED, target=target, after={"name": target.name})
+        return prepared.execute_with(prepare_insert(target), guard=Guard(Region, {"id": self.region.pk, **guard}))
+
+    def test_it_writes_both_rows_the_entry_naming_the_new_id(self) -> None:
+        target = self.new_region()
+        self.assertTrue(self.write(target, is_active=True))
+        self.assertFalse(target._state.adding)
+        stored = Region.objects.get(pk=target.pk)
+        self.assertEqual((stored.slug, stored.name), ("kotabaru", "Kota Baru"))
+        entry = AuditEntry.objects.get(action=AuditAction.REGION_CREATED, target_id=str(target.pk))
+        self.assertEqual(
+            (entry.target_type, entry.actor_label, entry.after), ("regions.region", "system", {"name": "Kota Baru"})
+        )
+        self.assertEqual(self.heard, [entry])
+        self.assertEqual(self.heard[0].target_id, str(target.pk))
+
+    def test_it_writes_nothing_when_the_guard_row_is_not_as_described(self) -> None:
+        regions, entries = Region.objects.count(), AuditEntry.objects.count()
+        self.assertFalse(self.write(self.new_region(), is_active=False))
+        self.assertEqual((Region.objects.count(), AuditEntry.objects.count()), (regions, entries))
+        self.assertEqual(self.heard, [])
+
+    def test_a_refused_row_leaves_no_entry_and_the_callers_transaction_usable(self) -> None:
+        entries = AuditEntry.objects.count()
+        with self.assertRaises(IntegrityError):
+            self.write(self.new_region(slug="kotaraya"), is_active=True)  # the slug is taken
+        self.assertEqual(AuditEntry.objects.count(), entries)  # a query after the error: the transaction lives on
+        self.assertEqual(self.heard, [])
+
+    def test_the_row_must_be_the_entrys_target(self) -> None:
+        prepared = prepare(actor=None, action=AuditAction.REGION_CREATED, target=self.new_region())
+        with self.assertRaises(ValueError):
+            prepared.execute_with(prepare_insert(self.new_region("lain")), guard=Guard(Region, {"id": self.region.pk}))
 
 
 class RecordOutsideTransactionTests(SimpleTestCase):

@@ -14,6 +14,7 @@ from unittest import mock
 import psycopg
 from django.db import OperationalError, connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoSQLiteCursor
 from django.db.utils import ConnectionHandler
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
@@ -27,6 +28,7 @@ from kotacerdas.core.databases import (
     database_settings,
 )
 from kotacerdas.core.db_router import PIN_COOKIE, PrimaryPinMiddleware, ReplicaRouter, reads_from_primary
+from kotacerdas.core.sqlite.base import ensure_temp_objects
 from kotacerdas.regions.models import Region
 
 PG_URL = "postgres://kc:secret@db.internal:5432/kotacerdas"
@@ -119,6 +121,56 @@ class SqliteTests(TransactionTestCase):
                 reading.execute("SELECT count(*) FROM t")  # WAL: no "database is locked" for a reader
                 self.assertEqual(reading.fetchone()[0], 0)  # and it does not see the uncommitted row
             cursor.execute("COMMIT")
+
+
+class SqliteBackendTests(TransactionTestCase):
+    """kotacerdas.core.sqlite: statements converted once, TEMP objects kept with the very connection."""
+
+    available_apps = ["kotacerdas.core"]
+
+    def test_it_converts_statements_as_djangos_backend_does(self) -> None:
+        with sqlite_wrappers(1) as (wrapper,), wrapper.cursor() as cursor:
+            django_cursor = DjangoSQLiteCursor(wrapper.connection)
+            for query in ("SELECT %s, '%%' WHERE a = %s", "SELECT 1"):
+                for _ in range(2):  # the second time from the kept conversion
+                    self.assertEqual(cursor.convert_query(query), django_cursor.convert_query(query))
+            named = "SELECT %(a)s, %(b)s"
+            self.assertEqual(cursor.convert_query(named, param_names=["a", "b"]), "SELECT :a, :b")
+            cursor.execute("SELECT %s || '%%'", [1])
+            self.assertEqual(cursor.fetchone()[0], "1%")
+
+    def test_its_connections_keep_temp_tables_in_memory(self) -> None:
+        with sqlite_wrappers(1) as (wrapper,):
+            self.assertEqual(pragma(wrapper, "temp_store"), 2)  # MEMORY
+
+    def test_temp_objects_are_made_once_per_connection_and_again_after_a_rollback(self) -> None:
+        built: list[int] = []
+
+        def build(wrapper: Any) -> list[str]:
+            built.append(1)
+            return ["CREATE TEMP TABLE IF NOT EXISTS kc_probe (n INTEGER)"]
+
+        def probe_exists(wrapper: Any) -> bool:
+            with wrapper.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM sqlite_temp_master WHERE name = 'kc_probe'")
+                return bool(cursor.fetchone()[0])
+
+        with sqlite_wrappers(1) as (wrapper,):
+            wrapper.ensure_connection()
+            ensure_temp_objects(wrapper, "probe", build)
+            ensure_temp_objects(wrapper, "probe", build)
+            self.assertEqual(len(built), 1)
+            wrapper.close()  # a new connection under the same wrapper has none of them
+            wrapper.ensure_connection()
+            self.assertFalse(probe_exists(wrapper))
+            with wrapper.cursor() as cursor:
+                cursor.execute("BEGIN")
+                ensure_temp_objects(wrapper, "probe", build)  # made inside a transaction: not remembered
+                cursor.execute("ROLLBACK")
+            self.assertFalse(probe_exists(wrapper))
+            ensure_temp_objects(wrapper, "probe", build)
+            self.assertTrue(probe_exists(wrapper))
+            self.assertEqual(len(built), 3)
 
 
 class PostgresqlHealthCheckTests(TransactionTestCase):
