@@ -101,6 +101,7 @@ _tuning = Tuning(
     pool_max_size=env_int("DB_POOL_MAX_SIZE", 8),
     conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     statement_timeout_ms=env_int("DB_STATEMENT_TIMEOUT_MS", 30000),
+    prepared_statements=env_bool("DB_PREPARED_STATEMENTS", default=True),
 )
 DATABASES = database_settings(DATABASE_URL, DATABASE_REPLICA_URL, _tuning)
 if DATABASE_REPLICA_URL:

@@ -19,7 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import ForeignKey, Model
 
 from kotacerdas.accounts.models import Membership, User
-from kotacerdas.core.rows import Columns, column, model_columns, per_connection
+from kotacerdas.core.rows import Columns, column, model_columns, per_connection, statement_cursor
 
 # The foreign keys read with the membership (LEFT JOINs: each may be NULL).
 _RELATED: tuple[ForeignKey[Any, Any], ...] = tuple(
@@ -38,7 +38,7 @@ def active_memberships(user_id: int) -> list[Membership]:
     """The user's active memberships, oldest first, each with its region, agency and area (or None) loaded."""
     connection = connections[router.db_for_read(Membership)]
     statement = _statement(connection)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(statement.sql, [user_id, True])
         rows = cursor.fetchall()
     return [_membership(statement.tables, row, connection) for row in rows]
@@ -52,7 +52,7 @@ def user_with_memberships(user_id: int) -> tuple[User, list[Membership]] | None:
     """
     connection = connections[router.db_for_read(User)]
     statement = _user_statement(connection)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(statement.sql, [True, user_id])
         rows = cursor.fetchall()
     if not rows:

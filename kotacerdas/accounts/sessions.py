@@ -15,6 +15,8 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from kotacerdas.core.rows import statement_cursor
+
 DECODED_KEPT = 5_000  # session texts a process keeps decoded; past that it starts again from none
 _decoded: dict[str, dict[str, Any]] = {}
 
@@ -27,7 +29,7 @@ class SessionStore(db.SessionStore):
         connection = connections[router.db_for_read(model)]
         table = connection.ops.quote_name(model._meta.db_table)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             sql = f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
             cursor.execute(sql, [self.session_key, now])
             row = cursor.fetchone()

@@ -19,6 +19,7 @@ PRIMARY = "default"
 REPLICA = "replica"
 SQLITE_ENGINE = "kotacerdas.core.sqlite"  # Django's, with statements converted once and TEMP objects per connection
 POSTGRESQL_ENGINE = "kotacerdas.core.postgresql"  # Django's, with a health check that needs no round trip
+PREPARE_THRESHOLD = 5
 SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 
 
@@ -31,6 +32,7 @@ class Tuning:
     pool_max_size: int = 8
     conn_max_age: int = 60
     statement_timeout_ms: int = 30_000
+    prepared_statements: bool = True  # PostgreSQL: the hot plain statements planned once per connection
     sqlite_timeout_s: int = 20
 
 
@@ -50,6 +52,10 @@ def database_config(url: str, tuning: Tuning) -> dict[str, Any]:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["ENGINE"] = POSTGRESQL_ENGINE
         config["OPTIONS"] = {"options": f"-c statement_timeout={tuning.statement_timeout_ms}"}
+        # psycopg prepares a statement after this many runs on a connection; only the cursors of
+        # `core.rows.statement_cursor` bind on the server and so can be prepared (Django's bind on the client).
+        # Off (None) behind a pooler that cannot keep prepared statements (PgBouncer before 1.21, transaction mode).
+        config["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD if tuning.prepared_statements else None
         if tuning.pool:
             # Django refuses persistent connections together with its pool: the pool keeps them.
             config["OPTIONS"]["pool"] = {"min_size": tuning.pool_min_size, "max_size": tuning.pool_max_size}

@@ -108,6 +108,13 @@ def _columns(connection: BaseDatabaseWrapper, model: type[Model], alias: str, st
     return Columns(model, select, start, attnames, tuple(converters), fields_only)
 
 
+def statement_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """The cursor for a statement written once per connection: on PostgreSQL one whose statements the server
+    plans once (core/postgresql/base.py), elsewhere the usual one."""
+    cursor = getattr(connection, "statement_cursor", None)
+    return cursor() if cursor is not None else connection.cursor()
+
+
 def per_connection(build: Callable[[BaseDatabaseWrapper], T]) -> Callable[[BaseDatabaseWrapper], T]:
     """Decorator: `build(connection)` is made once per connection object and kept on it, so it goes with it.
 
@@ -149,7 +156,7 @@ class PreparedInsert:
         self.values[index] = field.get_db_prep_save(value, connections[self.alias])
 
     def execute(self) -> None:
-        with connections[self.alias].cursor() as cursor:
+        with statement_cursor(connections[self.alias]) as cursor:
             cursor.execute(self.sql, self.values)
             self.obj.pk = cursor.fetchone()[0] if self.returns_pk else cursor.lastrowid
         self.obj._state.adding, self.obj._state.db = False, self.alias
@@ -230,7 +237,7 @@ def insert_pair(first: PreparedInsert, second: PreparedInsert, *, link: str, gua
     else:
         sql = _pair_view_insert(connection, first, second, link, guard)
         params = first.values + second.values[:link_at] + second.values[link_at + 1 :] + list(guard.equal.values())
-    with atomic, connection.cursor() as cursor:
+    with atomic, statement_cursor(connection) as cursor:
         try:
             cursor.execute(sql, params)
         except IntegrityError as error:

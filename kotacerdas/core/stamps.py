@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connections, models, router
 
+from kotacerdas.core.rows import statement_cursor
+
 
 def read_stamp(model: type[models.Model], sql: str, params: Sequence[int | str]) -> str | None:
     """The first column of the first row of `sql` as text; None when there is no row or it is NULL.
@@ -36,7 +38,7 @@ def read_json(model: type[models.Model], field: str, sql: str, params: Sequence[
 def _first_value(model: type[models.Model], sql: str, params: Sequence[int | str]) -> Any:
     connection = connections[router.db_for_read(model)]
     statement = sql.format(table=connection.ops.quote_name(model._meta.db_table))
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
     return None if row is None else row[0]

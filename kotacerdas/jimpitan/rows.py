@@ -17,7 +17,7 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from kotacerdas.core.rows import Columns, model_columns, per_connection
+from kotacerdas.core.rows import Columns, model_columns, per_connection, statement_cursor
 from kotacerdas.core.rows import column as quoted_column
 from kotacerdas.jimpitan.models import Fund, Household, RondaGroup, RondaGroupMember, Shift
 
@@ -44,7 +44,7 @@ def shift_and_household(*, region_id: int, shift_id: int, household_id: int, use
     user is in the group."""
     connection = connections[router.db_for_read(Shift)]
     statement = _read_statement(connection)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(statement.sql, [user_id, shift_id, region_id, household_id])
         row = cursor.fetchone()
     if row is None:

@@ -68,3 +68,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def create_cursor(self, name: str | None = None) -> Any:
         return self.connection.cursor(factory=CursorWrapper)
+
+    def statement_cursor(self) -> Any:
+        """A cursor for the statements written once per connection (core/rows.py): a plain one, since sqlite3
+        keeps the compiled statements of a connection by their text already."""
+        return self.cursor()

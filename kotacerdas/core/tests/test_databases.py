@@ -21,6 +21,7 @@ from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
 
 from kotacerdas.core.databases import (
     POSTGRESQL_ENGINE,
+    PREPARE_THRESHOLD,
     PRIMARY,
     REPLICA,
     Tuning,
@@ -28,6 +29,7 @@ from kotacerdas.core.databases import (
     database_settings,
 )
 from kotacerdas.core.db_router import PIN_COOKIE, PrimaryPinMiddleware, ReplicaRouter, reads_from_primary
+from kotacerdas.core.rows import statement_cursor
 from kotacerdas.core.sqlite.base import ensure_temp_objects
 from kotacerdas.regions.models import Region
 
@@ -41,7 +43,11 @@ class DatabaseConfigTests(SimpleTestCase):
         self.assertEqual(config["ENGINE"], POSTGRESQL_ENGINE)
         self.assertEqual(config["CONN_MAX_AGE"], 120)
         self.assertTrue(config["CONN_HEALTH_CHECKS"])
-        self.assertEqual(config["OPTIONS"], {"options": "-c statement_timeout=5000"})
+        self.assertEqual(config["OPTIONS"], {"options": "-c statement_timeout=5000", "prepare_threshold": 5})
+
+    def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them(self) -> None:
+        config = database_config(PG_URL, Tuning(prepared_statements=False))
+        self.assertIsNone(config["OPTIONS"]["prepare_threshold"])
 
     def test_it_uses_the_pool_instead_of_persistent_connections_when_asked(self) -> None:
         config = database_config(PG_URL, Tuning(pool=True, pool_min_size=1, pool_max_size=4))
@@ -171,6 +177,38 @@ class SqliteBackendTests(TransactionTestCase):
             ensure_temp_objects(wrapper, "probe", build)
             self.assertTrue(probe_exists(wrapper))
             self.assertEqual(len(built), 3)
+
+
+class StatementCursorTests(TransactionTestCase):
+    """core.rows.statement_cursor: on PostgreSQL the server plans a statement once it ran a few times."""
+
+    available_apps = ["kotacerdas.core"]
+
+    def prepared(self) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    def test_a_statement_run_often_is_prepared_and_the_orms_are_not(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite keeps compiled statements by their text itself; the suite runs on PostgreSQL too")
+        statement = "SELECT %s::int + 1 AS kc_probe_sum"
+        for n in range(PREPARE_THRESHOLD + 1):
+            with statement_cursor(connection) as cursor:
+                cursor.execute(statement, [n])
+                self.assertEqual(cursor.fetchone()[0], n + 1)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT %s::int + 2 AS kc_orm_sum", [n])
+        prepared = self.prepared()
+        self.assertTrue(any("kc_probe_sum" in p for p in prepared), prepared)
+        self.assertFalse(any("kc_orm_sum" in p for p in prepared), prepared)
+
+    def test_on_sqlite_it_is_the_usual_cursor(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("the SQLite case")
+        with statement_cursor(connection) as cursor:
+            cursor.execute("SELECT %s + 1", [1])
+            self.assertEqual(cursor.fetchone()[0], 2)
 
 
 class PostgresqlHealthCheckTests(TransactionTestCase):
