@@ -41,8 +41,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         """
         self.close_if_health_check_failed()
         self.ensure_connection()
+        self.validate_thread_sharing()
         with self.wrap_database_errors:
-            return self._prepare_cursor(psycopg.Cursor(self.connection))
+            cursor = psycopg.Cursor(self.connection)
+        # Wrapped as Django wraps its own (errors translated; logged for assertNumQueries and debug pages).
+        return self.make_debug_cursor(cursor) if self.queries_logged else self.make_cursor(cursor)
 
 
 def _has_input(fileno: int) -> bool:
