@@ -43,7 +43,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.ensure_connection()
         self.validate_thread_sharing()
         with self.wrap_database_errors:
-            cursor = psycopg.Cursor(self.connection)
+            cursor: Any = psycopg.Cursor(self.connection)  # the stubs call a driver's cursor a CursorWrapper
         # Wrapped as Django wraps its own (errors translated; logged for assertNumQueries and debug pages).
         return self.make_debug_cursor(cursor) if self.queries_logged else self.make_cursor(cursor)
 
