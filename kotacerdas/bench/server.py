@@ -95,6 +95,10 @@ class Server:
         live = sum(_cpu_seconds(pid) for pid in self.worker_pids())
         return live + _cpu_seconds(self.process.pid, reaped_children=True)
 
+    def cpu_by_worker(self) -> dict[int, float]:
+        """Each live worker's CPU time so far (user + system, every thread), by process id."""
+        return {pid: _cpu_seconds(pid) for pid in self.worker_pids()}
+
     def memory_mb(self) -> float:
         """The largest current resident size (VmRSS) among the workers, in MB."""
         return max((_status_kb(pid, "VmRSS") for pid in self.worker_pids()), default=0) / 1024

@@ -17,11 +17,25 @@ import select
 from typing import Any
 
 import psycopg
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg.pq import TransactionStatus
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str:
+        """The statement as run, for logged queries (tests, debug): a statement cursor's too, whose parameters
+        the server binds (Django's own answer for it would be None once psycopg prepared the statement)."""
+        if isinstance(cursor, psycopg.ClientCursor) or not params:
+            return super().last_executed_query(cursor, sql, params)
+        try:
+            return str(self.compose_sql(sql, params))
+        except psycopg.errors.DataError:
+            return sql
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:

@@ -18,6 +18,7 @@ from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoSQLiteC
 from django.db.utils import ConnectionHandler
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 
 from kotacerdas.core.databases import (
     POSTGRESQL_ENGINE,
@@ -202,6 +203,9 @@ class StatementCursorTests(TransactionTestCase):
         prepared = self.prepared()
         self.assertTrue(any("kc_probe_sum" in p for p in prepared), prepared)
         self.assertFalse(any("kc_orm_sum" in p for p in prepared), prepared)
+        with CaptureQueriesContext(connection) as queries, statement_cursor(connection) as cursor:
+            cursor.execute(statement, [41])  # prepared by now: still logged with its value (assertNumQueries, debug)
+        self.assertEqual(queries.captured_queries[0]["sql"], "SELECT 41::int + 1 AS kc_probe_sum")
 
     def test_on_sqlite_it_is_the_usual_cursor(self) -> None:
         if connection.vendor != "sqlite":
