@@ -118,7 +118,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
     cpu_ms = (live.cpu_seconds() - cpu_before) / max(result["issued"], 1) * 1000
     note = "" if not result["failures"] else _statuses(result["statuses"])
     if not scenario.export and (share := busiest_share(by_worker, live.cpu_by_worker())) > UNEVEN_SHARE:
-        note = (note + f" one worker did {share:.0%} of the work").strip()
+        note = "; ".join(filter(None, [note, f"one worker did {share:.0%} of the work"]))
     if scenario.export:
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
         measured["megabytes"] = result["bytes_received"] / max(result["requests"], 1) / 1e6
@@ -177,10 +177,9 @@ def _report(
 ) -> Report:
     rows = report.with_ratios(rows, scenarios.HELLO)
     by_name = {row.name: row for row in rows}
-    by_name[scenarios.DASHBOARD].note = (
-        f"summary tables {comparison.summary_ms:.2f} ms vs GROUP BY {comparison.raw_ms:.2f} ms: "
-        f"{comparison.speedup:.0f}× " + by_name[scenarios.DASHBOARD].note
-    ).strip()
+    times = f"summary tables {comparison.summary_ms:.2f} ms vs GROUP BY {comparison.raw_ms:.2f} ms"
+    speedup = f"{times}: {comparison.speedup:.0f}×"
+    by_name[scenarios.DASHBOARD].note = "; ".join(filter(None, [speedup, by_name[scenarios.DASHBOARD].note]))
     requests = ServiceRequest.objects.for_region(region).count()
     verdicts = report.judge(
         by_name,
