@@ -127,7 +127,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
         note = f"{measured['megabytes']:.1f} MB per export, {memory} {note}".strip()
     if scenario.name == scenarios.HELLO and result["cpu_s"] > 0:
         capacity = result["issued"] / result["cpu_s"]
-        note = f"load generator: {capacity:,.0f} requests per CPU second {note}".strip()
+        note = "; ".join(filter(None, [f"load generator: {capacity:,.0f} requests per CPU second", note]))
     if result.get("ran_out"):
         note = (note + " (ran out of houses: window shortened)").strip()
     row = Row(
