@@ -67,7 +67,7 @@ class PreparedEntry:
 
     def execute_with(self, row: PreparedInsert, *, guard: Guard) -> bool:
         """Insert the target's new row and this entry naming it, both or neither, only if the guard row stands
-        (`core.rows.insert_pair`: one statement on PostgreSQL, a transaction of its own where none is open).
+        (`core.rows.insert_pair`: one statement on either database, its own transaction where none is open).
         False, and nothing written, when the guard row is not there as described."""
         if row.obj is not self.target:
             raise ValueError("the row must be the entry's target")

@@ -5,10 +5,12 @@ of CPU, when the statement itself takes a few microseconds. A read done on (near
 write its statement once per database connection, naming every concrete column of its models through their
 metadata (`model_columns` gives the select list, the tables aliased t0, t1, ... in order), and turn each row into
 the same instances the ORM would: the values pass the converters the ORM applies (SQLite hands back datetimes as
-text and booleans as integers), then `Model.from_db`. See core/stamps.py for single values.
+text and booleans as integers), then what `Model.from_db` would build. See core/stamps.py for single values.
+Such statements run on `statement_cursor`: on PostgreSQL the server plans each once per connection.
 
 Writes the same way: `prepare_insert` puts a new row's values in the database's formats before a short write
-transaction (the jimpitan collection and its audit entry), so that only the statement runs inside it.
+transaction, so that only the statement runs inside it; `insert_pair` writes a new row and the row naming it
+(the jimpitan collection and its audit entry) in one statement, only while a guard row (the open shift) stands.
 """
 
 from __future__ import annotations
@@ -317,8 +319,9 @@ def _pair_view_insert(
 ) -> str:
     """SQLite: the INSERT into the pair's TEMP view, the view and its trigger made on this connection first."""
     first_model, second_model = type(first.obj), type(second.obj)
-    name = f"kc_pair_{first_model._meta.db_table}_{second_model._meta.db_table}"
     fields = tuple(guard.equal)
+    tables = (first_model._meta.db_table, second_model._meta.db_table, guard.model._meta.db_table)
+    name = "_".join(["kc_pair", *tables, link, *fields])  # another pair of the same tables gets its own view
     connection.ensure_connection()
     build = partial(_pair_objects, name, first_model, second_model, link, guard.model, fields)
     sqlite.ensure_temp_objects(connection, name, build)

@@ -524,8 +524,8 @@ def _insert(collection: Collection, actor: User) -> Collection:
     """The short write: the shift still open, the row (a prepaid debit within the balance), its audit entry.
 
     The row's INSERT and the audit entry's are prepared before it begins: SQLite's writers queue from BEGIN to COMMIT.
-    A cash collection is one statement on PostgreSQL (one round trip instead of five) and a guarded INSERT and the
-    entry's on SQLite (`audit.PreparedEntry.execute_with`).
+    A cash collection is one statement on either database (`audit.PreparedEntry.execute_with`): on PostgreSQL one
+    round trip instead of five, on SQLite the write lock held for one call into SQLite.
     """
     shift, household = collection.shift, collection.household
     prepaid = collection.method == Method.PREPAID
@@ -538,7 +538,7 @@ def _insert(collection: Collection, actor: User) -> Collection:
     }
     action = AuditAction.JIMPITAN_COLLECTION_RECORDED
     entry = audit.prepare(actor=actor, action=action, target=collection, region=shift.region, after=after)
-    if not prepaid:  # the usual night: one statement on PostgreSQL, written only while the shift is open
+    if not prepaid:  # the usual night: one statement, written only while the shift is open
         if not entry.execute_with(row, guard=_open_shift(shift)):
             raise Conflict(_(SHIFT_CLOSED))
         return collection
