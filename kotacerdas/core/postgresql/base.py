@@ -13,12 +13,16 @@ connection, fails the request's first query, and Django drops the connection aft
 
 from __future__ import annotations
 
+import datetime
 import select
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db.backends.postgresql import base, operations
+from django.utils.functional import cached_property
 from psycopg.pq import TransactionStatus
+from psycopg.types.datetime import TimestamptzLoader
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -44,6 +48,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return True
         return bool(super().is_usable())
 
+    @cached_property
+    def _utc_timestamps(self) -> bool:
+        """Whether the connection's time zone is UTC, so psycopg's own timestamptz loader gives what Django's does.
+
+        Django loads timestamptz with a subclass of psycopg's pure-Python loader that sets its own tzinfo (3.7 µs
+        a value); psycopg's own loader is its C version (0.2 µs) and, in a UTC session, already gives
+        datetime.timezone.utc. A collection's reads have ~27 such values: ~0.1 ms of CPU, 5 % of the request.
+        """
+        return bool(settings.USE_TZ and self.timezone is datetime.UTC)
+
     def statement_cursor(self) -> Any:
         """A cursor whose statements the server plans once per connection (core/rows.py `statement_cursor`).
 
@@ -58,6 +72,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.validate_thread_sharing()
         with self.wrap_database_errors:
             cursor: Any = psycopg.Cursor(self.connection)  # the stubs call a driver's cursor a CursorWrapper
+            if self._utc_timestamps:
+                cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         # Wrapped as Django wraps its own (errors translated; logged for assertNumQueries and debug pages).
         return self.make_debug_cursor(cursor) if self.queries_logged else self.make_cursor(cursor)
 

@@ -207,6 +207,20 @@ class StatementCursorTests(TransactionTestCase):
             cursor.execute(statement, [41])  # prepared by now: still logged with its value (assertNumQueries, debug)
         self.assertEqual(queries.captured_queries[0]["sql"], "SELECT 41::int + 1 AS kc_probe_sum")
 
+    def test_it_reads_timestamps_as_the_orm_does(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("a loader of the PostgreSQL backend; the suite runs on PostgreSQL too")
+        statement = "SELECT TIMESTAMPTZ '2026-11-29 22:15:30.123456+07'"
+        with statement_cursor(connection) as cursor:
+            cursor.execute(statement)
+            loaded = cursor.fetchone()[0]
+        with connection.cursor() as cursor:  # Django's cursor, Django's loader
+            cursor.execute(statement)
+            expected = cursor.fetchone()[0]
+        self.assertEqual(loaded, expected)
+        self.assertEqual(loaded.isoformat(), "2026-11-29T15:15:30.123456+00:00")
+        self.assertIs(loaded.tzinfo, expected.tzinfo)  # datetime.timezone.utc, as Django's own loader gives
+
     def test_on_sqlite_it_is_the_usual_cursor(self) -> None:
         if connection.vendor != "sqlite":
             self.skipTest("the SQLite case")
