@@ -231,14 +231,21 @@ def insert_pair(first: PreparedInsert, second: PreparedInsert, *, link: str, gua
     Inside a caller's transaction a savepoint keeps a refusal from spoiling it.
     """
     connection = connections[first.alias]
+    postgresql = connection.vendor == "postgresql"
+    pair = _Pair(type(first.obj), type(second.obj), link, guard.model, tuple(guard.equal))
+    statements = _pair_statements(connection)
+    if pair not in statements:
+        statements[pair] = (_pair_with if postgresql else _pair_view_insert)(connection, pair)
     link_at = next(n for n, f in enumerate(second.fields) if f.name == link)
-    atomic = transaction.atomic(using=first.alias) if connection.in_atomic_block else nullcontext()
-    if connection.vendor == "postgresql":
-        sql = _pair_with(connection, first, second, link, guard)
-        params = list(guard.equal.values()) + first.values + second.values[:link_at] + second.values[link_at + 1 :]
+    others = second.values[:link_at] + second.values[link_at + 1 :]
+    if postgresql:
+        params = list(guard.equal.values()) + first.values + others
     else:
-        sql = _pair_view_insert(connection, first, second, link, guard)
-        params = first.values + second.values[:link_at] + second.values[link_at + 1 :] + list(guard.equal.values())
+        connection.ensure_connection()
+        sqlite.ensure_temp_objects(connection, pair.name, partial(_pair_objects, pair))
+        params = first.values + others + list(guard.equal.values())
+    atomic = transaction.atomic(using=first.alias) if connection.in_atomic_block else nullcontext()
+    sql = statements[pair]
     with atomic, statement_cursor(connection) as cursor:
         try:
             cursor.execute(sql, params)
@@ -246,7 +253,7 @@ def insert_pair(first: PreparedInsert, second: PreparedInsert, *, link: str, gua
             if GUARD_REFUSED in str(error):
                 return False
             raise
-        if connection.vendor != "postgresql":
+        if not postgresql:
             cursor.execute("SELECT first_id, second_id FROM kc_pair_written WHERE slot = 0")
         found = cursor.fetchone()
     if found is None:
@@ -258,40 +265,55 @@ def insert_pair(first: PreparedInsert, second: PreparedInsert, *, link: str, gua
     return True
 
 
-def _pair_with(
-    connection: BaseDatabaseWrapper, first: PreparedInsert, second: PreparedInsert, link: str, guard: Guard
-) -> str:
+@dataclass(frozen=True)
+class _Pair:
+    """What a pair write's statement depends on: the two models, the second's field naming the first, the guard."""
+
+    first: type[Model]
+    second: type[Model]
+    link: str
+    guard: type[Model]
+    fields: tuple[str, ...]  # the guard's fields compared
+
+    @property
+    def name(self) -> str:
+        """SQLite: the TEMP view's name (another pair of the same tables gets its own view)."""
+        tables = (self.first._meta.db_table, self.second._meta.db_table, self.guard._meta.db_table)
+        return "_".join(["kc_pair", *tables, self.link, *self.fields])
+
+
+@per_connection
+def _pair_statements(connection: BaseDatabaseWrapper) -> dict[_Pair, str]:
+    """Each pair's statement on this connection, as it is first needed."""
+    return {}
+
+
+def _pair_with(connection: BaseDatabaseWrapper, pair: _Pair) -> str:
     """PostgreSQL: lock the guard row FOR SHARE, insert the first row from it, the second from the first."""
     quote = connection.ops.quote_name
-    first_pk, second_pk = (quote(type(p.obj)._meta.pk.column) for p in (first, second))
-    second_values = [f"CAST(new_first.{first_pk} AS text)" if f.name == link else "%s" for f in second.fields]
-    conditions = " AND ".join(f"{quote(_column_name(guard.model, n))} = %s" for n in guard.equal)
+    first_fields, second_fields = _insert_fields(pair.first), _insert_fields(pair.second)
+    first_pk, second_pk = (quote(model._meta.pk.column) for model in (pair.first, pair.second))
+    second_values = [f"CAST(new_first.{first_pk} AS text)" if f.name == pair.link else "%s" for f in second_fields]
+    conditions = " AND ".join(f"{quote(_column_name(pair.guard, n))} = %s" for n in pair.fields)
     return (
-        f"WITH guard AS (SELECT 1 FROM {quote(guard.model._meta.db_table)} WHERE {conditions} FOR SHARE),"
-        f" new_first AS ({_head(connection, type(first.obj), first.fields)}"
-        f" SELECT {', '.join(['%s'] * len(first.fields))} FROM guard RETURNING {first_pk}),"
-        f" new_second AS ({_head(connection, type(second.obj), second.fields)}"
+        f"WITH guard AS (SELECT 1 FROM {quote(pair.guard._meta.db_table)} WHERE {conditions} FOR SHARE),"
+        f" new_first AS ({_head(connection, pair.first, first_fields)}"
+        f" SELECT {', '.join(['%s'] * len(first_fields))} FROM guard RETURNING {first_pk}),"
+        f" new_second AS ({_head(connection, pair.second, second_fields)}"
         f" SELECT {', '.join(second_values)} FROM new_first RETURNING {second_pk})"
         f" SELECT new_first.{first_pk}, new_second.{second_pk} FROM new_first, new_second"
     )
 
 
-def _pair_objects(
-    name: str,
-    first: type[Model],
-    second: type[Model],
-    link: str,
-    guard: type[Model],
-    fields: tuple[str, ...],
-    connection: BaseDatabaseWrapper,
-) -> list[str]:
+def _pair_objects(pair: _Pair, connection: BaseDatabaseWrapper) -> list[str]:
     """A TEMP view whose columns are the first row's values (f_...), the second's but the link (s_...) and the
     guard's (g_...), and its INSTEAD OF INSERT trigger: refuse unless the guard row stands, insert the first row,
     then the second naming it, and note both ids in a TEMP table (last_insert_rowid() reverts when a trigger
     ends). Qualified names are not allowed in a trigger: TEMP names come first, then the main database's."""
     quote = connection.ops.quote_name
-    first_fields, second_fields = _insert_fields(first), _insert_fields(second)
-    guard_columns = [_column_name(guard, n) for n in fields]
+    name, link = pair.name, pair.link
+    first_fields, second_fields = _insert_fields(pair.first), _insert_fields(pair.second)
+    guard_columns = [_column_name(pair.guard, n) for n in pair.fields]
     view = [f"NULL AS {quote('f_' + f.column)}" for f in first_fields]
     view += [f"NULL AS {quote('s_' + f.column)}" for f in second_fields if f.name != link]
     view += [f"NULL AS {quote('g_' + c)}" for c in guard_columns]
@@ -305,31 +327,22 @@ def _pair_objects(
         f"CREATE TEMP VIEW IF NOT EXISTS {name} AS SELECT {', '.join(view)}",
         f"CREATE TEMP TRIGGER IF NOT EXISTS {name}_insert INSTEAD OF INSERT ON {name} BEGIN"
         f" SELECT RAISE(ABORT, '{GUARD_REFUSED}') WHERE NOT EXISTS"
-        f" (SELECT 1 FROM {quote(guard._meta.db_table)} WHERE {guard_where});"
-        f" {_head(connection, first, first_fields)} VALUES ({first_values});"
+        f" (SELECT 1 FROM {quote(pair.guard._meta.db_table)} WHERE {guard_where});"
+        f" {_head(connection, pair.first, first_fields)} VALUES ({first_values});"
         " INSERT OR REPLACE INTO kc_pair_written (slot, first_id) VALUES (0, last_insert_rowid());"
-        f" {_head(connection, second, second_fields)} VALUES ({second_values});"
+        f" {_head(connection, pair.second, second_fields)} VALUES ({second_values});"
         " UPDATE kc_pair_written SET second_id = last_insert_rowid() WHERE slot = 0;"
         " END",
     ]
 
 
-def _pair_view_insert(
-    connection: BaseDatabaseWrapper, first: PreparedInsert, second: PreparedInsert, link: str, guard: Guard
-) -> str:
-    """SQLite: the INSERT into the pair's TEMP view, the view and its trigger made on this connection first."""
-    first_model, second_model = type(first.obj), type(second.obj)
-    fields = tuple(guard.equal)
-    tables = (first_model._meta.db_table, second_model._meta.db_table, guard.model._meta.db_table)
-    name = "_".join(["kc_pair", *tables, link, *fields])  # another pair of the same tables gets its own view
-    connection.ensure_connection()
-    build = partial(_pair_objects, name, first_model, second_model, link, guard.model, fields)
-    sqlite.ensure_temp_objects(connection, name, build)
+def _pair_view_insert(connection: BaseDatabaseWrapper, pair: _Pair) -> str:
+    """SQLite: the INSERT into the pair's TEMP view (`_pair_objects` makes the view and its trigger)."""
     quote = connection.ops.quote_name
-    columns = [quote("f_" + f.column) for f in first.fields]
-    columns += [quote("s_" + f.column) for f in second.fields if f.name != link]
-    columns += [quote("g_" + _column_name(guard.model, n)) for n in fields]
-    return f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    columns = [quote("f_" + f.column) for f in _insert_fields(pair.first)]
+    columns += [quote("s_" + f.column) for f in _insert_fields(pair.second) if f.name != pair.link]
+    columns += [quote("g_" + _column_name(pair.guard, n)) for n in pair.fields]
+    return f"INSERT INTO {pair.name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
 
 
 def _head(connection: BaseDatabaseWrapper, model: type[Model], fields: Sequence[Any]) -> str:
