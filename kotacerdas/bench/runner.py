@@ -118,7 +118,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
     cpu_ms = (live.cpu_seconds() - cpu_before) / max(result["issued"], 1) * 1000
     note = "" if not result["failures"] else _statuses(result["statuses"])
     if not scenario.export and (share := busiest_share(by_worker, live.cpu_by_worker())) > UNEVEN_SHARE:
-        note = "; ".join(filter(None, [note, f"one worker did {share:.0%} of the work"]))
+        note = _joined(note, f"one worker did {share:.0%} of the work")
     if scenario.export:
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
         measured["megabytes"] = result["bytes_received"] / max(result["requests"], 1) / 1e6
@@ -127,7 +127,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
         note = f"{measured['megabytes']:.1f} MB per export, {memory} {note}".strip()
     if scenario.name == scenarios.HELLO and result["cpu_s"] > 0:
         capacity = result["issued"] / result["cpu_s"]
-        note = "; ".join(filter(None, [f"load generator: {capacity:,.0f} requests per CPU second", note]))
+        note = _joined(f"load generator: {capacity:,.0f} requests per CPU second", note)
     if result.get("ran_out"):
         note = (note + " (ran out of houses: window shortened)").strip()
     row = Row(
@@ -141,6 +141,11 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
         cpu_ms=cpu_ms,
     )
     return row, measured, result
+
+
+def _joined(*notes: str) -> str:
+    """A row's notes, the empty ones left out."""
+    return "; ".join(note for note in notes if note)
 
 
 def busiest_share(before: dict[int, float], after: dict[int, float]) -> float:
@@ -179,7 +184,7 @@ def _report(
     by_name = {row.name: row for row in rows}
     times = f"summary tables {comparison.summary_ms:.2f} ms vs GROUP BY {comparison.raw_ms:.2f} ms"
     speedup = f"{times}: {comparison.speedup:.0f}×"
-    by_name[scenarios.DASHBOARD].note = "; ".join(filter(None, [speedup, by_name[scenarios.DASHBOARD].note]))
+    by_name[scenarios.DASHBOARD].note = _joined(speedup, by_name[scenarios.DASHBOARD].note)
     requests = ServiceRequest.objects.for_region(region).count()
     verdicts = report.judge(
         by_name,

@@ -244,9 +244,8 @@ class TonightViewTests(JimpitanViewTestCase):
     def test_it_records_a_house_in_a_fixed_number_of_queries(self) -> None:
         shift = self.open_shift()
         # session, user with memberships (and region), the shift with its fund, group, the house and whether the
-        # user is in the group; then the write in a savepoint (the test's transaction is open; in production
-        # PostgreSQL needs none and SQLite has BEGIN/COMMIT): PostgreSQL one statement, SQLite the row only while
-        # the shift is open and its audit entry
+        # user is in the group; then the write in a savepoint (the test's transaction is open; in production there
+        # is none): PostgreSQL one statement, SQLite one INSERT into the pair's view and the new ids read back
         postgresql = connection.vendor == "postgresql"
         write = 3 if postgresql else 4
         for user, house in ((self.ronda, self.house1), (self.treasurer, self.house2)):
