@@ -16,7 +16,6 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -25,6 +24,7 @@ from kotacerdas.accounts import services as accounts
 from kotacerdas.accounts.backends import BACKEND_PATH
 from kotacerdas.accounts.models import Membership, User
 from kotacerdas.accounts.roles import Role
+from kotacerdas.accounts.sessions import SessionStore
 from kotacerdas.agencies.models import Agency
 from kotacerdas.jimpitan import services as jimpitan
 from kotacerdas.jimpitan.models import Fund, Household, Shift

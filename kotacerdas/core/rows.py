@@ -80,11 +80,12 @@ def _plain(model: type[Model]) -> bool:
     )
 
 
-def model_columns(connection: BaseDatabaseWrapper, *models: type[Model]) -> tuple[Columns, ...]:
-    """The columns of each model, one after the other in the row, its table aliased t0, t1, ... in this order."""
+def model_columns(connection: BaseDatabaseWrapper, *models: type[Model], offset: int = 0) -> tuple[Columns, ...]:
+    """The columns of each model, one after the other in the row from column `offset` on (columns of the
+    statement's own before them), its table aliased t0, t1, ... in this order."""
     found: list[Columns] = []
     for n, model in enumerate(models):
-        found.append(_columns(connection, model, f"t{n}", found[-1].end if found else 0))
+        found.append(_columns(connection, model, f"t{n}", found[-1].end if found else offset))
     return tuple(found)
 
 

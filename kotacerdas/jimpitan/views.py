@@ -401,8 +401,8 @@ def _back_to_tonight(request: RegionRequest, region: Region, shift: Shift) -> st
 def collection_create(request: RegionRequest, region: Region, shift_id: int) -> HttpResponse:
     """Record one house; JSON for the offline queue, a redirect with a message for a plain form.
 
-    The shift and the house are read in one query: a phone's POST costs the session, the user, their
-    memberships, that read and the short write transaction (issue #8).
+    The shift and the house are read in one query: a phone's POST costs the session with its user and their
+    memberships (one statement), that read and the write (one statement; issue #8).
     """
     form = jimpitan_forms.CollectionForm(request.POST)
     if not form.is_valid():

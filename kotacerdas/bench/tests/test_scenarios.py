@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from django.contrib.sessions.models import Session
 from django.test import Client, TestCase
 
-from kotacerdas.accounts.models import Membership
+from kotacerdas.accounts.models import Membership, Session
 from kotacerdas.accounts.roles import Role
 from kotacerdas.bench import dashboard, fixtures, scenarios
 from kotacerdas.bench.loadgen import fill

@@ -31,7 +31,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
-from kotacerdas.accounts.models import ApiToken, User
+from kotacerdas.accounts.models import ApiToken, Session, User
 from kotacerdas.accounts.roles import Role
 from kotacerdas.accounts.services import api_token_create
 from kotacerdas.agencies.models import Capability
@@ -632,7 +632,7 @@ def table_state(region: Region, outsider: User) -> dict[str, tuple[int, Any]]:
     """Per table of the project: the region's rows (all but the outsider's own), counted, and their latest change."""
     state = {}
     for model in apps.get_models():
-        if not model.__module__.startswith("kotacerdas."):
+        if not model.__module__.startswith("kotacerdas.") or model is Session:  # sessions: the walk's own visits
             continue
         rows = model._base_manager.all()
         fields = {f.name for f in model._meta.concrete_fields}

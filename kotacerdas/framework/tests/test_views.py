@@ -66,10 +66,10 @@ class CoverageViewTests(FrameworkPageTestCase):
 
     def test_it_pins_the_query_count_whatever_the_number_of_agencies(self) -> None:
         self.client.force_login(self.planner)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get(self.url("coverage"))
         for n in range(10):
             make_agency(self.region, f"dinas-{n}")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get(self.url("coverage"))
         self.assertEqual(len(response.context["matrix"].rows), 14)

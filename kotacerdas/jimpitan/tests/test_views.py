@@ -165,12 +165,12 @@ class HouseholdViewTests(JimpitanViewTestCase):
 
     def test_it_lists_the_households_in_a_fixed_number_of_queries(self) -> None:
         url = self.url("households", fund_id=self.fund.pk)
-        with self.assertNumQueries(4):  # session, user with memberships (and region), fund, households
+        with self.assertNumQueries(3):  # session+user+memberships (and region), fund, households
             response = self.client.get(url)
         self.assertContains(response, "Sutrisno")
         for n in range(20, 40):
             services.household_create(fund=self.fund, number=str(n), head_name=f"Warga {n}", actor=self.treasurer)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(3):
             self.client.get(url)
 
     def test_it_adds_a_household_and_refuses_a_taken_number_on_the_form(self) -> None:
@@ -225,13 +225,13 @@ class TonightViewTests(JimpitanViewTestCase):
         shift = self.open_shift()
         self.record(shift, self.house1)
         url = self.url("tonight", fund_id=self.fund.pk)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             response = self.client.get(url)
         self.assertContains(response, "data-collect", count=2)
         self.assertContains(response, "collect.js")
         for n in range(20, 40):
             services.household_create(fund=self.fund, number=str(n), head_name=f"Warga {n}", actor=self.treasurer)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.client.get(url)
 
     def test_it_records_a_house_from_a_plain_form_and_says_so(self) -> None:
@@ -243,7 +243,7 @@ class TonightViewTests(JimpitanViewTestCase):
 
     def test_it_records_a_house_in_a_fixed_number_of_queries(self) -> None:
         shift = self.open_shift()
-        # session, user with memberships (and region), the shift with its fund, group, the house and whether the
+        # session+user+memberships (and region), the shift with its fund, group, the house and whether the
         # user is in the group; then the write in a savepoint (the test's transaction is open; in production there
         # is none): PostgreSQL one statement, SQLite one INSERT into the pair's view and the new ids read back
         postgresql = connection.vendor == "postgresql"
@@ -251,11 +251,11 @@ class TonightViewTests(JimpitanViewTestCase):
         for user, house in ((self.ronda, self.house1), (self.treasurer, self.house2)):
             with self.subTest(user=user.username):
                 self.as_user(user)
-                with self.assertNumQueries(3 + write):
+                with self.assertNumQueries(2 + write):
                     response = self.post_record(shift, house, HTTP_ACCEPT="application/json")
                 self.assertEqual(response.status_code, 201)
         # a double scan: the insert fails (rollback to the savepoint, release), then the house's record of the night
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             response = self.post_record(shift, self.house1, HTTP_ACCEPT="application/json")
         self.assertEqual(response.status_code, 409)
 
@@ -375,12 +375,12 @@ class CashBookViewTests(JimpitanViewTestCase):
 
     def test_it_shows_the_book_in_a_fixed_number_of_queries(self) -> None:
         url = self.url("cash_book", fund_id=self.fund.pk)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get(url)
         self.assertContains(response, "Saldo lama")
         for _n in range(10):
             self.expense()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get(url)
 
     def test_it_books_an_expense_with_its_receipt_photo(self) -> None:
@@ -508,7 +508,7 @@ class CityViewTests(JimpitanViewTestCase):
 
     def test_it_shows_leadership_the_kelurahan_numbers_and_no_household(self) -> None:
         self.as_user(self.leader)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(self.url("city") + "?month=2027-03")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, self.kelurahan.name)

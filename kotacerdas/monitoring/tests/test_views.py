@@ -151,9 +151,9 @@ class DashboardViewTests(MonitoringViewTestCase):
         with committed():
             self.published_evaluation(2025)
         self.client.force_login(self.leader)
-        # Rendering the board: the region, session, user with memberships, the stamp, the summary row, dimensions,
+        # Rendering the board: the region, session+user+memberships, the stamp, the summary row, dimensions,
         # evaluations, scores, agencies' names, the two coverage gaps and the jimpitan roll-up (2).
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(self.url("dashboard"))
         with committed():
             for n in range(9):
@@ -161,7 +161,7 @@ class DashboardViewTests(MonitoringViewTestCase):
                 services.milestone_create(
                     programme=self.river, title=f"Tahap {n}", planned_date=self.s1.ends_on, actor=self.planner
                 )
-        with self.assertNumQueries(13):  # the rebuild gave a new stamp: rendered again
+        with self.assertNumQueries(12):  # the rebuild gave a new stamp: rendered again
             response = self.client.get(self.url("dashboard"))
         self.assertContains(response, "Dinkes")
 
@@ -177,9 +177,9 @@ class DashboardCacheTests(MonitoringViewTestCase):
         with committed():
             self.published_evaluation(2025)
         self.client.force_login(self.leader)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             first = self.client.get(self.url("dashboard"))
-        with self.assertNumQueries(4):  # the region, session, user with memberships, the stamp
+        with self.assertNumQueries(3):  # the region, session+user+memberships, the stamp
             second = self.client.get(self.url("dashboard"))
         self.assertEqual(self.board(first), self.board(second))
         self.assertContains(second, "2025")
@@ -210,7 +210,7 @@ class DashboardCacheTests(MonitoringViewTestCase):
         self.assertContains(planner_page, self.url("report", report_id=report.pk))
         self.assertContains(planner_page, self.url("statuses"))
         self.client.force_login(self.leader)
-        with self.assertNumQueries(4):  # the planner's board, from the cache
+        with self.assertNumQueries(3):  # the planner's board, from the cache
             leader_page = self.client.get(self.url("dashboard"))
         self.assertEqual(self.board(leader_page), self.board(planner_page))
         for theirs in ('id="awaiting-approval"', self.url("report", report_id=report.pk), self.url("statuses")):
@@ -227,7 +227,7 @@ class DashboardCacheTests(MonitoringViewTestCase):
         planner = accounts.membership_grant(
             user=self.officer, role=Role.BAPPEDA_PLANNER, region=self.region, agency=self.bappeda, actor=None
         )
-        with self.assertNumQueries(5):  # the region, session, user with memberships, the stamp, the reports waiting
+        with self.assertNumQueries(4):  # the region, session+user+memberships, the stamp, the reports waiting
             page = self.client.get(self.url("dashboard"))
         self.assertContains(page, self.url("statuses"))
         self.assertContains(page, 'id="awaiting-approval"')
@@ -708,12 +708,12 @@ class ProgrammeResultsViewTests(MonitoringViewTestCase):
     def test_it_reads_a_fixed_number_of_queries(self) -> None:
         self.report(status="approved")
         self.client.force_login(self.planner)
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(16):
             self.client.get(self.url("results", programme_id=self.river.pk))
         for n in range(3):
             self.indicator(self.river, f"Indikator {n}", "unit")
         services.milestone_create(programme=self.river, title="Tahap", planned_date=self.s2.ends_on, actor=self.planner)
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(16):
             self.client.get(self.url("results", programme_id=self.river.pk))
 
 
@@ -733,7 +733,7 @@ class PeriodViewTests(MonitoringViewTestCase):
     def test_it_shows_which_agencies_were_reminded_of_a_missing_report(self) -> None:
         services.reminders_send(region=self.region, today=self.s1.ends_on + dt.timedelta(days=1))
         self.client.force_login(self.planner)
-        with self.assertNumQueries(5):  # the reminders of every period in one query
+        with self.assertNumQueries(4):  # the reminders of every period in one query
             response = self.client.get(self.url("periods"))
         self.assertContains(response, f"{gettext('Reminded of a missing report:')} {self.public_works}")
 

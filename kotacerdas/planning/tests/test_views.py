@@ -201,7 +201,7 @@ class RoundViewTests(PlanningViewTestCase):
             self.draft(title=f"Usulan {n}")
             self.client.post(self.url("proposal_act", proposal_id=Proposal.objects.latest("id").pk, action="submit"))
         self.client.force_login(self.planner)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get(self.url("round", round_id=self.round.pk))
 
     def region_round(self, title: str) -> object:
@@ -246,12 +246,12 @@ class ProgrammeViewTests(PlanningViewTestCase):
     def test_it_pins_the_query_count_of_the_programme_list(self) -> None:
         self.accepted("Satu")
         self.client.force_login(self.planner)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get(self.url("programmes"))
         for n in range(5):
             self.accepted(f"Program {n}")
         self.client.force_login(self.planner)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(self.url("programmes"))
         self.assertEqual(len(response.context["programmes"]), 6)
 

@@ -44,9 +44,9 @@ from kotacerdas.servicerequests.tests.factories import (
 )
 
 PASSWORD = "kata-sandi-panjang-1"
-# Region, session, user with their memberships, the filter's services and kelurahan, one query per queue (the
+# Region, session+user+memberships, the filter's services and kelurahan, one query per queue (the
 # coordinator's and Diskominfo's own) and the count of data requests waiting for the coordinator.
-QUEUE_QUERIES = 8
+QUEUE_QUERIES = 7
 # The persona citizen's NIK (fictional: Kota Yogyakarta, born 25 August 1975, serial 0005).
 PERSONA_NIK = "3471012508750005"
 
@@ -641,12 +641,12 @@ class MyRequestsViewTests(ViewTestCase):
         siti = self.register()
         self.client.force_login(siti)
         self.client.get(self.url("mine"))
-        # Session, user with memberships, region, the requests, the profile, the data requests.
+        # Session+user+memberships, region, the requests, the profile, the data requests.
         for n in (1, 5):
             for _ in range(n):
                 self.submit(citizen=siti)
                 services.citizen_data_request(user=siti, region=self.region, kind="correction", message="")
-            with self.subTest(n=n), self.assertNumQueries(6):
+            with self.subTest(n=n), self.assertNumQueries(5):
                 self.client.get(self.url("mine"))
 
     def test_it_refuses_staff_and_sends_visitors_to_log_in(self) -> None:
@@ -733,8 +733,8 @@ class InboxViewTests(ViewTestCase):
         for n in (1, 5):
             for _ in range(n):
                 self.advance(self.submit(), "verify")
-            # Session, user with memberships, region, the filter's services and kelurahan, the DPUPKP queue.
-            with self.subTest(n=n), self.assertNumQueries(6):
+            # Session+user+memberships, region, the filter's services and kelurahan, the DPUPKP queue.
+            with self.subTest(n=n), self.assertNumQueries(5):
                 self.client.get(self.url("inbox"))
 
     def test_it_filters_the_agency_queue(self) -> None:

@@ -68,12 +68,12 @@ class DataRequestListViewTests(CoordinatorViewTestCase):
 
     def test_it_reads_the_list_in_a_fixed_number_of_queries(self) -> None:
         self.client.force_login(self.officer)
-        # Session, user with memberships, region, the waiting and the answered requests (with user, profile, handler).
+        # Session+user+memberships, region, the waiting and the answered requests (with user, profile, handler).
         for n in (1, 4):
             for _ in range(n):
                 services.data_request_refuse(data_request=self.ask("erasure"), response="Tidak.", actor=self.officer)
                 self.ask("correction")
-            with self.subTest(n=n), self.assertNumQueries(5):
+            with self.subTest(n=n), self.assertNumQueries(4):
                 self.client.get(self.url("data_requests"))
 
     def test_it_refuses_everyone_but_the_coordinator(self) -> None:
@@ -439,11 +439,11 @@ class RouteViewTests(ViewTestCase):
         self.client.force_login(self.officer)
         url = self.url("catalogue_edit", service_code="JALAN-01")
         self.client.get(url)
-        # Session, user with memberships, region, the service, the agencies (twice: service and rule forms), its
+        # Session+user+memberships, region, the service, the agencies (twice: service and rule forms), its
         # questions, its rules, the areas of the rule form, the catalogue.
         for area in (self.kemantren, self.kelurahan):
             services.route_set(service=self.road, area=area, agency=self.bappeda, actor=self.officer)
-            with self.subTest(area=area.name), self.assertNumQueries(10):
+            with self.subTest(area=area.name), self.assertNumQueries(9):
                 self.client.get(url)
 
 
