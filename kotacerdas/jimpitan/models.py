@@ -310,15 +310,20 @@ class Method(models.TextChoices):
 class Collection(AppendOnlyModel):
     """One house's contribution on one night, recorded by the ronda; at most one per house per night."""
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
-    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="collections")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="collections")
+    # No index of their own for fund, shift and household: each leads one below (every index is written on
+    # every night's insert, and the city's table holds millions of rows).
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+", db_index=False)
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="collections", db_index=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="collections", db_index=False)
     night = models.DateField(_("night of"))
     method = models.CharField(_("paid by"), max_length=12, choices=Method.choices)
     amount = models.PositiveIntegerField(_("amount (Rp)"))
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     collected_at = models.DateTimeField(_("collected at"))
-    idempotency_key = models.UUIDField(unique=True)
+    # Unique within its shift: a phone sends it again only to the shift it was recorded for. Led by the shift, the
+    # index takes each insert at the end of tonight's entries; a phone's random UUID alone would land on a random
+    # page of an index of the whole country's collections (hundreds of MB, mostly not in memory).
+    idempotency_key = models.UUIDField()
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -328,6 +333,7 @@ class Collection(AppendOnlyModel):
         verbose_name_plural = _("collections")
         constraints = [
             models.UniqueConstraint(fields=["household", "night"], name="jimpitan_collection_once_per_night"),
+            models.UniqueConstraint(fields=["shift", "idempotency_key"], name="jimpitan_collection_key_per_shift"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="jimpitan_collection_amount_positive"),
             models.CheckConstraint(condition=Q(method__in=Method.values), name="jimpitan_collection_method_known"),
         ]

@@ -576,15 +576,16 @@ def collection_record(
         )
         return Recorded(collection=_insert(collection, actor), repeat=False)
     except (ApplicationError, IntegrityError) as refusal:
-        return _after_refusal(refusal, idempotency_key, household, shift.night)
+        return _after_refusal(refusal, idempotency_key, household, shift)
 
 
 def _after_refusal(
-    refusal: ApplicationError | IntegrityError, key: uuid.UUID, household: Household, night: dt.date
+    refusal: ApplicationError | IntegrityError, key: uuid.UUID, household: Household, shift: Shift
 ) -> Recorded:
-    """The same key recorded before is a retry (the original, even if the shift closed since); another key for a
-    house collected that night is a double scan; any other refusal stands."""
-    found = list(Collection.objects.filter(Q(idempotency_key=key) | Q(household=household, night=night)))
+    """The same key recorded before on this shift is a retry (the original, even if the shift closed since);
+    another key for a house collected that night is a double scan; any other refusal stands."""
+    same_key = Q(shift=shift, idempotency_key=key)
+    found = list(Collection.objects.filter(same_key | Q(household=household, night=shift.night)))
     original = next((c for c in found if c.idempotency_key == key), None)
     if original is not None:
         if original.household_id != household.pk:

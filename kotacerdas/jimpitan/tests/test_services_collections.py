@@ -140,6 +140,17 @@ class CollectionRecordTests(JimpitanTestCase):
             duplicate.save()
         self.assertEqual(list(Collection.objects.all()), [first])
 
+    def test_the_database_holds_each_key_once_per_shift(self) -> None:
+        shift = self.open_shift()
+        first = self.record(shift, self.house1).collection
+        same_key = Collection(
+            region=self.region, fund=self.fund, shift=shift, household=self.house2, night=NIGHT, method="cash",
+            amount=500, collected_by=self.ronda, collected_at=WATCH, idempotency_key=first.idempotency_key,
+        )  # fmt: skip
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            same_key.save()
+        self.assertEqual(list(Collection.objects.all()), [first])
+
     def test_it_records_after_midnight_for_the_night_before(self) -> None:
         shift = self.open_shift()
         with time_machine.travel(AFTER_MIDNIGHT, tick=False):
