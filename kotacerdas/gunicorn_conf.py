@@ -15,12 +15,15 @@ bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
 workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
 worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
 threads = env_int("GUNICORN_THREADS", 4)
-# Gunicorn's default of 1,000 connections per worker lets whichever worker accepts first take most keep-alive
-# clients of a burst (once, on 2 cores, all 16 of a run: hello-world 2,164/s instead of ~4,400/s). A cap of
-# 2 x threads spread them evenly (hello-world +15 %, p99 16 -> 10 ms on SQLite) but closed keep-alive
-# connections of slower pages, whose reconnections cost more than the spread gained on PostgreSQL (reads
-# 1,340-1,810/s against 1,700-1,920/s uncapped). Kept uncapped; GUNICORN_WORKER_CONNECTIONS sets a cap.
-worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 1000)
+# Gunicorn's default of 1,000 connections per worker lets whichever worker accepts first keep most keep-alive
+# connections of a burst for their whole life (a TLS proxy's upstream connections too): then one worker (one core,
+# the GIL) serves them all. Seen on 2 cores: hello-world 2,164/s instead of ~4,400/s; the SQLite collection 240/s
+# in one run and 627/s in the next, same code. A cap of 2 x threads (at most `threads` of them idle in keep-alive)
+# spreads them: in the capped runs of 2026-11-29 no worker did more than 53 % of a scenario's work, and the rates
+# stayed within a narrow band (SQLite collection 481-495/s, PostgreSQL 454-511/s, reads 1,300-1,800/s); one morning
+# run saw the reconnections cost PostgreSQL reads 5-20 %, not seen since. Predictable beats sometimes faster.
+# GUNICORN_WORKER_CONNECTIONS sets another cap (1000 for gunicorn's own).
+worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 2 * threads)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 timeout = env_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
