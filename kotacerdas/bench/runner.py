@@ -117,7 +117,10 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
     result = drive_loadgen(scenario.plan(port=live.port, timing=timing))
     cpu_ms = (live.cpu_seconds() - cpu_before) / max(result["issued"], 1) * 1000
     note = "" if not result["failures"] else _statuses(result["statuses"])
-    if not scenario.export and (share := busiest_share(by_worker, live.cpu_by_worker())) > UNEVEN_SHARE:
+    workers_after = live.cpu_by_worker()
+    if not scenario.export and set(by_worker) - set(workers_after):
+        note = _joined(note, "a worker was recycled (max_requests)")
+    elif not scenario.export and (share := busiest_share(by_worker, workers_after)) > UNEVEN_SHARE:
         note = _joined(note, f"one worker did {share:.0%} of the work")
     if scenario.export:
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
@@ -149,13 +152,14 @@ def _joined(*notes: str) -> str:
 
 
 def busiest_share(before: dict[int, float], after: dict[int, float]) -> float:
-    """The busiest worker's share of the CPU the workers used between two readings (workers present in both).
+    """The busiest worker's share of the CPU the workers used between two readings (a worker that exited meanwhile
+    is not in the second: the caller says so instead of a share that leaves its work out).
 
     gunicorn's threaded workers keep a keep-alive connection for its whole life, and whichever worker wakes first
     may accept most of a burst of new ones: the run's 16 clients can land on one or two of the workers, which then
     have one core (the GIL) for all of them. A rate measured so is that of an uneven spread, not of the page.
     """
-    used = [after[pid] - before[pid] for pid in after if pid in before]
+    used = [after[pid] - before.get(pid, 0.0) for pid in after]  # a worker started meanwhile: all its time
     total = sum(used)
     return max(used) / total if total > 0 else 0.0
 

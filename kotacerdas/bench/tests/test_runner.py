@@ -14,9 +14,8 @@ class BusiestShareTests(SimpleTestCase):
         self.assertAlmostEqual(busiest_share(before, after), 0.25)
         self.assertAlmostEqual(busiest_share(before, {10: 7.0, 11: 2.5, 12: 3.5, 13: 4.5}), 6.0 / 7.5)
 
-    def test_a_worker_that_came_or_went_between_the_readings_is_left_out(self) -> None:
-        # A recycled worker's time before its exit is not in either reading of the new one.
-        self.assertAlmostEqual(busiest_share({10: 1.0, 11: 1.0}, {11: 2.0, 14: 0.2}), 1.0)
+    def test_a_worker_started_between_the_readings_counts_with_all_its_time(self) -> None:
+        self.assertAlmostEqual(busiest_share({10: 1.0, 11: 1.0}, {10: 2.0, 11: 2.0, 14: 2.0}), 2.0 / 4.0)
 
     def test_no_work_is_no_share(self) -> None:
         self.assertEqual(busiest_share({10: 1.0}, {10: 1.0}), 0.0)
