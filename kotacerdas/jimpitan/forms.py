@@ -10,7 +10,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.accounts.models import Membership, User
@@ -42,10 +43,18 @@ AMOUNT_MESSAGES = {
 }
 
 
+class _Grouped(int):
+    """A limit that reads as an amount in an error message: grouped as the page's language writes it (100.000.000
+    in Bahasa Indonesia, 100,000,000 in English), formatted when the message is, in the request's language."""
+
+    def __str__(self) -> str:
+        return formats.number_format(int(self), use_l10n=True, force_grouping=True)
+
+
 def rupiah_field(
     label: StrOrPromise, *, maximum: int = MAX_ENTRY_AMOUNT, minimum: int = 1, **kwargs: Any
 ) -> forms.IntegerField:
-    return forms.IntegerField(
+    field = forms.IntegerField(
         label=label,
         min_value=minimum,
         max_value=maximum,
@@ -53,6 +62,9 @@ def rupiah_field(
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         **kwargs,
     )
+    # The same limits, grouped in their messages (the input's min/max attributes keep the plain digits).
+    field.validators = [MinValueValidator(_Grouped(minimum)), MaxValueValidator(_Grouped(maximum))]
+    return field
 
 
 class IdempotentForm(forms.Form):
