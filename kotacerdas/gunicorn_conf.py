@@ -19,9 +19,10 @@ threads = env_int("GUNICORN_THREADS", 4)
 # connections of a burst for their whole life (a TLS proxy's upstream connections too): then one worker (one core,
 # the GIL) serves them all. Seen on 2 cores: hello-world 2,164/s instead of ~4,400/s; the SQLite collection 240/s
 # in one run and 627/s in the next, same code. A cap of 2 x threads (at most `threads` of them idle in keep-alive)
-# spreads them: in the capped runs of 2026-11-29 no worker did more than 53 % of a scenario's work, and the rates
-# stayed within a narrow band (SQLite collection 481-495/s, PostgreSQL 454-511/s, reads 1,300-1,800/s); one morning
-# run saw the reconnections cost PostgreSQL reads 5-20 %, not seen since. Predictable beats sometimes faster.
+# spreads them: in the capped runs of 2026-11-29 no worker did more than 53 % of a scenario's work (the 100 % notes
+# of two capped runs were workers recycled mid-scenario), the SQLite collection 481-560/s over three runs and reads
+# 1,170-1,800/s; one morning run saw the reconnections cost PostgreSQL reads 5-20 %, not seen since. Predictable
+# beats sometimes faster.
 # GUNICORN_WORKER_CONNECTIONS sets another cap (1000 for gunicorn's own).
 worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 2 * threads)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
