@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.accounts.models import Membership, User
@@ -28,7 +27,7 @@ from kotacerdas.jimpitan.models import (
     Rotation,
     Scheme,
 )
-from kotacerdas.jimpitan.services import FundTerms
+from kotacerdas.jimpitan.services import FundTerms, grouped_rupiah
 from kotacerdas.regions.models import Area
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class _Grouped(int):
     in Bahasa Indonesia, 100,000,000 in English), formatted when the message is, in the request's language."""
 
     def __str__(self) -> str:
-        return formats.number_format(int(self), use_l10n=True, force_grouping=True)
+        return grouped_rupiah(int(self))
 
 
 def rupiah_field(

@@ -15,6 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from kotacerdas.jimpitan.selectors import HouseMonth, MonthReport
+from kotacerdas.jimpitan.services import grouped_rupiah
 
 _REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "·": "-"})
 LINE = 6
@@ -33,7 +34,7 @@ def _drawable(ch: str) -> str:
 
 
 def rupiah(amount: int) -> str:
-    return "Rp" + formats.number_format(amount, use_l10n=True, force_grouping=True)
+    return "Rp" + grouped_rupiah(amount)
 
 
 class _Report(FPDF):

@@ -127,7 +127,8 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-def _rupiah(amount: int) -> str:
+def grouped_rupiah(amount: int) -> str:
+    """An amount's digits grouped as the active language writes them: 100.000 (Bahasa Indonesia), 100,000 (English)."""
     return formats.number_format(amount, use_l10n=True, force_grouping=True)
 
 
@@ -155,9 +156,10 @@ class FundTerms:
 
 def _check_terms(terms: FundTerms, fund: Fund | None = None) -> None:
     if terms.scheme == Scheme.NIGHTLY and not 1 <= terms.nightly_amount <= MAX_NIGHTLY_AMOUNT:
-        raise JimpitanError(_(NIGHTLY_AMOUNT_MISSING) % {"max": _rupiah(MAX_NIGHTLY_AMOUNT)}, field="nightly_amount")
+        limit = {"max": grouped_rupiah(MAX_NIGHTLY_AMOUNT)}
+        raise JimpitanError(_(NIGHTLY_AMOUNT_MISSING) % limit, field="nightly_amount")
     if terms.scheme == Scheme.MONTHLY and not 1 <= terms.monthly_tariff <= MAX_MONTHLY_TARIFF:
-        raise JimpitanError(_(TARIFF_MISSING) % {"max": _rupiah(MAX_MONTHLY_TARIFF)}, field="monthly_tariff")
+        raise JimpitanError(_(TARIFF_MISSING) % {"max": grouped_rupiah(MAX_MONTHLY_TARIFF)}, field="monthly_tariff")
     if terms.scheme == Scheme.MONTHLY and terms.payment == "prepaid":
         raise JimpitanError(_(PREPAID_NEEDS_NIGHTLY), field="payment")
     if terms.watch_start == terms.watch_end:
@@ -459,7 +461,7 @@ def _payment(fund: Fund, method: str | None, amount: int | None) -> tuple[str, i
         return Method.PREPAID, fund.nightly_amount
     amount = amount if amount is not None else (fund.monthly_tariff if fund.is_monthly else fund.nightly_amount)
     if not 1 <= amount <= MAX_ENTRY_AMOUNT:
-        raise JimpitanError(_(AMOUNT_RANGE) % {"max": _rupiah(MAX_ENTRY_AMOUNT)}, field="amount")
+        raise JimpitanError(_(AMOUNT_RANGE) % {"max": grouped_rupiah(MAX_ENTRY_AMOUNT)}, field="amount")
     return Method.CASH, amount
 
 
@@ -482,7 +484,7 @@ def _check_prepaid_covers(collection: Collection) -> None:
     """After the debit (the house's row locked before it): the prepaid balance must not go below zero."""
     balance = selectors.prepaid_balance(household=collection.household)
     if balance < 0:
-        values = {"number": collection.household.number, "balance": _rupiah(balance + collection.amount)}
+        values = {"number": collection.household.number, "balance": grouped_rupiah(balance + collection.amount)}
         raise JimpitanError(_(BALANCE_TOO_LOW) % values)
 
 
@@ -608,7 +610,7 @@ def shift_close(*, shift: Shift, counted_total: int, note: str = "", actor: User
     cash = _cash_recorded(shift)
     difference = counted_total - cash
     if difference and not note.strip():
-        raise JimpitanError(_(DIFFERENCE_NEEDS_NOTE) % {"difference": _rupiah(difference)}, field="note")
+        raise JimpitanError(_(DIFFERENCE_NEEDS_NOTE) % {"difference": grouped_rupiah(difference)}, field="note")
     changes = {
         "counted_total": counted_total,
         "recorded_total": cash,
@@ -761,7 +763,7 @@ def _replayed_entry(fund: Fund, key: uuid.UUID) -> LedgerEntry | None:
 
 def _check_amount(amount: int) -> None:
     if not 1 <= amount <= MAX_ENTRY_AMOUNT:
-        raise JimpitanError(_(AMOUNT_RANGE) % {"max": _rupiah(MAX_ENTRY_AMOUNT)}, field="amount")
+        raise JimpitanError(_(AMOUNT_RANGE) % {"max": grouped_rupiah(MAX_ENTRY_AMOUNT)}, field="amount")
 
 
 def _check_cash_for(fund: Fund, amount: int) -> None:
@@ -769,7 +771,7 @@ def _check_cash_for(fund: Fund, amount: int) -> None:
     Fund.objects.select_for_update().filter(pk=fund.pk).first()
     balance = selectors.fund_balance(fund=fund)
     if balance < amount:
-        raise JimpitanError(_(NOT_ENOUGH_CASH) % {"balance": _rupiah(balance)}, field="amount")
+        raise JimpitanError(_(NOT_ENOUGH_CASH) % {"balance": grouped_rupiah(balance)}, field="amount")
 
 
 def _audit_entry(entry: LedgerEntry, actor: User, action: AuditAction = AuditAction.JIMPITAN_ENTRY_BOOKED) -> None:
@@ -884,7 +886,7 @@ def _check_reversal_covered(entry: LedgerEntry) -> None:
         Household.objects.select_for_update().filter(pk=entry.household.pk).first()
         balance = selectors.prepaid_balance(household=entry.household)
         if balance < entry.amount:
-            raise JimpitanError(_(NOT_ENOUGH_PREPAID) % {"balance": _rupiah(balance)})
+            raise JimpitanError(_(NOT_ENOUGH_PREPAID) % {"balance": grouped_rupiah(balance)})
 
 
 @transaction.atomic
