@@ -62,7 +62,7 @@ class SessionStore(db.SessionStore):
         if row is None:  # missing or expired: a new session, as db.SessionStore does
             self._session_key = None
             return {}
-        data = copy.deepcopy(self._decoded(row.data))
+        data = _own_copy(self._decoded(row.data))
         if row.member is not None and _user_id(data.get(SESSION_KEY)) == row.user_id:
             self.member = row.member
         return data
@@ -95,6 +95,17 @@ def member_read_with_session(user_id: Any) -> tuple[User, list[Membership]] | No
     if member is None or member[0].pk != _user_id(user_id):
         return None
     return member
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _own_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of kept data that the request may change freely: a plain dict copy when every value is a scalar (a
+    logged-in session's usual data: the user's id, backend, hash and language), else a deep copy."""
+    if all(type(value) in _SCALARS for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)
 
 
 def _user_id(value: Any) -> int | None:

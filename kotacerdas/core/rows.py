@@ -73,11 +73,12 @@ class Columns:
 def _plain(model: type[Model]) -> bool:
     """Whether `from_db` would only set the fields: the model keeps Django's from_db and has no receivers of
     pre_init/post_init (asked on each call: receivers may connect at any time)."""
-    return (
-        model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
-        and not pre_init.has_listeners(model)
-        and not post_init.has_listeners(model)
-    )
+    if model.from_db.__func__ is not Model.from_db.__func__:  # type: ignore[attr-defined]
+        return False
+    # No receiver of either signal for any model (the usual case): has_listeners, asked per model, costs more.
+    if not pre_init.receivers and not post_init.receivers:
+        return True
+    return not pre_init.has_listeners(model) and not post_init.has_listeners(model)
 
 
 def model_columns(connection: BaseDatabaseWrapper, *models: type[Model], offset: int = 0) -> tuple[Columns, ...]:

@@ -5,6 +5,8 @@ from kotacerdas.jimpitan import views
 app_name = "jimpitan"
 
 urlpatterns = [
+    # First: a phone posts here once per house (no other pattern matches its path; Django tries them in order).
+    path("shifts/<pk:shift_id>/collect/", views.collection_create, name="collect"),
     path("", views.home, name="home"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("funds/new/", views.fund_create, name="fund_create"),
@@ -33,7 +35,6 @@ urlpatterns = [
     path("groups/<pk:group_id>/members/", views.group_member_add, name="group_member_add"),
     path("group-members/<pk:member_id>/remove/", views.group_member_remove, name="group_member_remove"),
     path("shifts/<pk:shift_id>/", views.shift_detail, name="shift"),
-    path("shifts/<pk:shift_id>/collect/", views.collection_create, name="collect"),
     path("shifts/<pk:shift_id>/close/", views.shift_close, name="shift_close"),
     path("entries/<pk:entry_id>/correct/", views.entry_reverse, name="entry_reverse"),
     path("entries/<pk:entry_id>/receipt/", views.entry_receipt, name="entry_receipt"),

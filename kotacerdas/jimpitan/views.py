@@ -368,7 +368,8 @@ def shift_detail(request: RegionRequest, region: Region, shift_id: int) -> HttpR
 
 
 def _wants_json(request: RegionRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+    # META, not request.headers: that builds a mapping of every header first (~20 µs, twice a phone's POST).
+    return "application/json" in request.META.get("HTTP_ACCEPT", "")
 
 
 def _record(request: RegionRequest, shift: Shift, household: Household, d: dict[str, Any]) -> services.Recorded:

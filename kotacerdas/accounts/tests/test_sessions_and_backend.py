@@ -8,11 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends import db
 from django.db.models import Model
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 from kotacerdas.accounts import sessions
@@ -102,6 +104,15 @@ class SessionStoreTests(RegionTestCase):
         first["cart"]["items"].append(3)  # changed in memory by one request, never saved
         self.assertEqual(sessions.SessionStore(session_key=key)["cart"], {"items": [1, 2]})
 
+    def test_a_flat_sessions_copy_is_its_own_too(self) -> None:
+        key = self.saved(colour="merah", n=3, flag=True, nothing=None)
+        first = sessions.SessionStore(session_key=key)
+        first["colour"] = "biru"  # changed in memory by one request, never saved
+        del first["n"]
+        self.assertEqual(
+            sessions.SessionStore(session_key=key).load(), {"colour": "merah", "n": 3, "flag": True, "nothing": None}
+        )
+
     def test_a_changed_or_tampered_row_is_decoded_afresh(self) -> None:
         key = self.saved(colour="merah")
         self.assertEqual(sessions.SessionStore(session_key=key)["colour"], "merah")
@@ -127,6 +138,21 @@ class SessionWithUserTests(RegionTestCase):
         request.session = sessions.SessionStore(session_key=key)
         AuthenticationMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type,return-value]
         return request.user
+
+    def test_once_looked_up_the_user_replaces_the_lazy_proxy(self) -> None:
+        request = RequestFactory().get("/")
+        request.session = sessions.SessionStore(session_key=self.login(self.officer))
+        AuthenticationMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type,return-value]
+        proxy = request.user
+        self.assertIsInstance(proxy, SimpleLazyObject)
+        self.assertEqual(proxy.pk, self.officer.pk)  # the first read looks the user up ...
+        self.assertIs(type(request.user), User)  # ... and later reads get the user itself
+        self.assertEqual(request.user.pk, self.officer.pk)
+        request = RequestFactory().get("/")
+        request.session = sessions.SessionStore()
+        AuthenticationMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type,return-value]
+        self.assertFalse(request.user.is_authenticated)
+        self.assertIs(type(request.user), AnonymousUser)
 
     def test_a_login_writes_the_users_id_beside_the_session(self) -> None:
         key = self.login(self.officer)

@@ -27,3 +27,23 @@ class RupiahFieldTests(SimpleTestCase):
         html = str(CollectionForm()["amount"])
         self.assertIn('max="100000000"', html)
         self.assertIn('min="1"', html)
+
+
+class CollectionFormTests(SimpleTestCase):
+    """Its instances share the class's fields (not copied per form): one form's data and errors stay its own."""
+
+    def test_forms_share_the_fields_and_nothing_else(self) -> None:
+        bad = CollectionForm({"household": "x", "idempotency_key": "bukan-uuid", "amount": 0})
+        good = CollectionForm({"household": 7, "idempotency_key": str(uuid.uuid4()), "amount": 500})
+        self.assertIs(bad.fields["amount"], good.fields["amount"])
+        self.assertFalse(bad.is_valid())
+        self.assertTrue(good.is_valid(), good.errors)
+        self.assertEqual(set(bad.errors), {"household", "idempotency_key", "amount"})
+        self.assertEqual((good.cleaned_data["household"], good.cleaned_data["amount"]), (7, 500))
+        self.assertNotIn("amount", CollectionForm({"household": 7, "idempotency_key": str(uuid.uuid4())}).data)
+
+    def test_a_subclass_copies_its_own_fields_as_django_does(self) -> None:
+        class Other(CollectionForm):
+            pass
+
+        self.assertIsNot(Other().fields["amount"], Other().fields["amount"])
