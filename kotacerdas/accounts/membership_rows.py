@@ -48,7 +48,7 @@ def active_memberships(user_id: int) -> list[Membership]:
     """The user's active memberships, oldest first, each with its region, agency and area (or None) loaded."""
     connection = connections[router.db_for_read(Membership)]
     statement = _statement(connection)
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, statement.sql) as cursor:
         cursor.execute(statement.sql, [user_id, True])
         rows = cursor.fetchall()
     return [_membership(statement.tables, row, connection) for row in rows]
@@ -62,7 +62,7 @@ def user_with_memberships(user_id: int) -> tuple[User, list[Membership]] | None:
     """
     connection = connections[router.db_for_read(User)]
     statement = _user_statement(connection)
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, statement.sql) as cursor:
         cursor.execute(statement.sql, [True, user_id])
         rows = cursor.fetchall()
     return _user_and_memberships(statement.tables, rows, connection) if rows else None
@@ -77,7 +77,7 @@ def session_with_user(session_key: str, now: dt.datetime) -> SessionRow | None:
     """
     connection = connections[router.db_for_read(Session)]
     statement = _session_statement(connection)
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, statement.sql) as cursor:
         cursor.execute(statement.sql, [True, session_key, connection.ops.adapt_datetimefield_value(now)])
         rows = cursor.fetchall()
     if not rows:

@@ -112,11 +112,14 @@ def _columns(connection: BaseDatabaseWrapper, model: type[Model], alias: str, st
     return Columns(model, select, start, attnames, tuple(converters), fields_only)
 
 
-def statement_cursor(connection: BaseDatabaseWrapper) -> Any:
+def statement_cursor(connection: BaseDatabaseWrapper, sql: str | None = None) -> Any:
     """The cursor for a statement written once per connection: on PostgreSQL one whose statements the server
-    plans once (core/postgresql/base.py), elsewhere the usual one."""
+    plans once, and with `sql` (the statement it will run, the same text each time) the one kept for it
+    (core/postgresql/base.py); elsewhere the usual one."""
     cursor = getattr(connection, "statement_cursor", None)
-    return cursor() if cursor is not None else connection.cursor()
+    if cursor is None:
+        return connection.cursor()
+    return cursor() if sql is None else cursor(sql)
 
 
 def per_connection(build: Callable[[BaseDatabaseWrapper], T]) -> Callable[[BaseDatabaseWrapper], T]:
@@ -160,7 +163,7 @@ class PreparedInsert:
         self.values[index] = field.get_db_prep_save(value, connections[self.alias])
 
     def execute(self) -> None:
-        with statement_cursor(connections[self.alias]) as cursor:
+        with statement_cursor(connections[self.alias], self.sql) as cursor:
             cursor.execute(self.sql, self.values)
             self.obj.pk = cursor.fetchone()[0] if self.returns_pk else cursor.lastrowid
         self.obj._state.adding, self.obj._state.db = False, self.alias
@@ -248,7 +251,7 @@ def insert_pair(first: PreparedInsert, second: PreparedInsert, *, link: str, gua
         params = first.values + others + list(guard.equal.values())
     atomic = transaction.atomic(using=first.alias) if connection.in_atomic_block else nullcontext()
     sql = statements[pair]
-    with atomic, statement_cursor(connection) as cursor:
+    with atomic, statement_cursor(connection, sql) as cursor:
         try:
             cursor.execute(sql, params)
         except IntegrityError as error:

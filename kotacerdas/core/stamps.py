@@ -10,6 +10,7 @@ replica serves them like any other read.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,8 +38,9 @@ def read_json(model: type[models.Model], field: str, sql: str, params: Sequence[
 
 def _first_value(model: type[models.Model], sql: str, params: Sequence[int | str]) -> Any:
     connection = connections[router.db_for_read(model)]
-    statement = sql.format(table=connection.ops.quote_name(model._meta.db_table))
-    with statement_cursor(connection) as cursor:
+    # Interned: the same text is the same object, which psycopg's kept cursor recognises as the one it ran last.
+    statement = sys.intern(sql.format(table=connection.ops.quote_name(model._meta.db_table)))
+    with statement_cursor(connection, statement) as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
     return None if row is None else row[0]

@@ -44,7 +44,7 @@ def shift_and_household(*, region_id: int, shift_id: int, household_id: int, use
     user is in the group."""
     connection = connections[router.db_for_read(Shift)]
     statement = _read_statement(connection)
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, statement.sql) as cursor:
         cursor.execute(statement.sql, [user_id, shift_id, region_id, household_id])
         row = cursor.fetchone()
     if row is None:

@@ -69,7 +69,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def create_cursor(self, name: str | None = None) -> Any:
         return self.connection.cursor(factory=CursorWrapper)
 
-    def statement_cursor(self) -> Any:
+    def statement_cursor(self, sql: str | None = None) -> Any:
         """A cursor for the statements written once per connection (core/rows.py): a plain one, since sqlite3
-        keeps the compiled statements of a connection by their text already."""
+        keeps the compiled statements of a connection by their text already (`sql` is not needed)."""
         return self.cursor()

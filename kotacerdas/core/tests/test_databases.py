@@ -12,7 +12,7 @@ from typing import Any
 from unittest import mock
 
 import psycopg
-from django.db import OperationalError, connection, connections, transaction
+from django.db import DataError, OperationalError, connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoSQLiteCursor
 from django.db.utils import ConnectionHandler
@@ -220,6 +220,31 @@ class StatementCursorTests(TransactionTestCase):
         self.assertEqual(loaded, expected)
         self.assertEqual(loaded.isoformat(), "2026-11-29T15:15:30.123456+00:00")
         self.assertIs(loaded.tzinfo, expected.tzinfo)  # datetime.timezone.utc, as Django's own loader gives
+
+    def test_a_statement_keeps_its_cursor_on_its_connection(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("kept by the PostgreSQL backend; the suite runs on PostgreSQL too")
+        plus, times = "SELECT %s::int + 1 AS kc_kept_plus", "SELECT %s::int * 2 AS kc_kept_times"
+        underlying = []
+        for n in range(3):  # the two statements in turn, each closed by `with` as the callers do
+            for sql, expected in ((plus, n + 1), (times, n * 2)):
+                with statement_cursor(connection, sql) as cursor:
+                    cursor.execute(sql, [n])
+                    self.assertEqual(cursor.fetchall(), [(expected,)])
+                    underlying.append((sql, cursor.cursor))
+        self.assertEqual(len({id(c) for sql, c in underlying if sql == plus}), 1)
+        self.assertEqual(len({id(c) for _, c in underlying}), 2)
+        with self.assertRaises(DataError), statement_cursor(connection, plus) as cursor:
+            cursor.execute(plus, ["bukan angka"])  # a failed run leaves the kept cursor usable
+        with statement_cursor(connection, plus) as cursor:
+            cursor.execute(plus, [41])
+            self.assertEqual(cursor.fetchone()[0], 42)
+            kept = cursor.cursor
+        connection.close()  # a new connection: new cursors, the old ones let go
+        with statement_cursor(connection, plus) as cursor:
+            cursor.execute(plus, [1])
+            self.assertEqual(cursor.fetchone()[0], 2)
+            self.assertIsNot(cursor.cursor, kept)
 
     def test_on_sqlite_it_is_the_usual_cursor(self) -> None:
         if connection.vendor != "sqlite":
