@@ -31,7 +31,7 @@ from kotacerdas.servicerequests.models import ServiceRequest
 
 # Houses per second of run time the collection scenario can use up (well above what 2 cores record).
 HOUSES_PER_SECOND = 3000
-# Above this share of the work for one worker (of 2 × cores), the scenario's row says so (see busiest_share).
+# Above this share of the work for one worker, the scenario's row says so (see busiest_share and uneven_share).
 UNEVEN_SHARE = 0.5
 LOADGEN = [sys.executable, "-m", "kotacerdas.bench.loadgen"]
 
@@ -120,7 +120,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
     workers_after = live.cpu_by_worker()
     if not scenario.export and set(by_worker) - set(workers_after):
         note = _joined(note, "a worker was recycled (max_requests)")
-    elif not scenario.export and (share := busiest_share(by_worker, workers_after)) > UNEVEN_SHARE:
+    elif not scenario.export and (share := busiest_share(by_worker, workers_after)) > uneven_share(len(workers_after)):
         note = _joined(note, f"one worker did {share:.0%} of the work")
     if scenario.export:
         measured |= {"peak_mb": live.peak_memory_mb(), "seconds": result["p50_ms"] / 1000}
@@ -162,6 +162,12 @@ def busiest_share(before: dict[int, float], after: dict[int, float]) -> float:
     used = [after[pid] - before.get(pid, 0.0) for pid in after]  # a worker started meanwhile: all its time
     total = sum(used)
     return max(used) / total if total > 0 else 0.0
+
+
+def uneven_share(workers: int) -> float:
+    """The busiest worker's share of a scenario's work that the row notes: above half, and above 1.5 × an even
+    share (two workers sharing evenly do 50 % each; one worker always does all)."""
+    return max(UNEVEN_SHARE, 1.5 / max(workers, 1))
 
 
 def drive_loadgen(plan: dict[str, Any]) -> dict[str, Any]:

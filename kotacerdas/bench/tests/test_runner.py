@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import SimpleTestCase
 
-from kotacerdas.bench.runner import busiest_share
+from kotacerdas.bench.runner import busiest_share, uneven_share
 
 
 class BusiestShareTests(SimpleTestCase):
@@ -20,3 +20,10 @@ class BusiestShareTests(SimpleTestCase):
     def test_no_work_is_no_share(self) -> None:
         self.assertEqual(busiest_share({10: 1.0}, {10: 1.0}), 0.0)
         self.assertEqual(busiest_share({}, {}), 0.0)
+
+    def test_an_even_split_is_never_noted_however_many_workers(self) -> None:
+        self.assertEqual(uneven_share(4), 0.5)
+        self.assertEqual(uneven_share(2), 0.75)  # 50 % each is even for two
+        self.assertGreater(uneven_share(1), 1.0)  # a lone worker does everything
+        for workers in (2, 3, 4, 8):
+            self.assertGreater(uneven_share(workers), 1 / workers)
