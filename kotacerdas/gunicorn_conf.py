@@ -13,9 +13,10 @@ from kotacerdas.core.env import env_int, env_str
 
 bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
 # One process per core (docs DESIGN: "one app process per core"). Measured on 2 cores, full data, three alternating
-# rounds each against 4 workers (2026-11-29, BENCHMARKS.md): the dashboard +15-25 %, the jimpitan collection
-# +15-25 % on both databases, reads equal or better; hello-world and the bare INSERT a little lower. Fewer
-# processes switch less between each other and PostgreSQL's backends (half as many connections).
+# rounds each against 4 workers (2026-11-29, BENCHMARKS.md): the dashboard +10-43 %, the jimpitan collection
+# +21-50 % on PostgreSQL and -3 to +33 % on SQLite, reads equal or better; hello-world and the bare INSERT a
+# little lower. Fewer processes switch less between each other and PostgreSQL's backends (half as many
+# connections).
 workers = env_int("WEB_CONCURRENCY", os.cpu_count() or 1)
 worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
 threads = env_int("GUNICORN_THREADS", 4)
