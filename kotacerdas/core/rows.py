@@ -117,9 +117,7 @@ def statement_cursor(connection: BaseDatabaseWrapper, sql: str | None = None) ->
     plans once, and with `sql` (the statement it will run, the same text each time) the one kept for it
     (core/postgresql/base.py); elsewhere the usual one."""
     cursor = getattr(connection, "statement_cursor", None)
-    if cursor is None:
-        return connection.cursor()
-    return cursor() if sql is None else cursor(sql)
+    return cursor(sql) if cursor is not None else connection.cursor()
 
 
 def per_connection(build: Callable[[BaseDatabaseWrapper], T]) -> Callable[[BaseDatabaseWrapper], T]:
