@@ -128,7 +128,7 @@ def _drive(scenario: Scenario, live: server.Server, timing: Timing) -> tuple[Row
         growth = measured["peak_mb"] - measured["before_mb"]
         memory = f"worker peak {measured['peak_mb']:.0f} MB ({growth:+.0f} MB)"
         note = f"{measured['megabytes']:.1f} MB per export, {memory} {note}".strip()
-    if scenario.name == scenarios.HELLO and result["cpu_s"] > 0:
+    if scenario.name in scenarios.HELLO_RUNS and result["cpu_s"] > 0:
         capacity = result["issued"] / result["cpu_s"]
         note = _joined(f"load generator: {capacity:,.0f} requests per CPU second", note)
     if result.get("ran_out"):
@@ -190,7 +190,7 @@ def _report(
     comparison: dashboard.Comparison,
     options: Options,
 ) -> Report:
-    rows = report.with_ratios(rows, scenarios.HELLO)
+    rows = report.with_ratios(rows, scenarios.HELLO_RUNS)
     by_name = {row.name: row for row in rows}
     times = f"summary tables {comparison.summary_ms:.2f} ms vs GROUP BY {comparison.raw_ms:.2f} ms"
     speedup = f"{times}: {comparison.speedup:.0f}×"
@@ -201,7 +201,7 @@ def _report(
         reads=scenarios.READS,
         dashboard=scenarios.DASHBOARD,
         write=scenarios.COLLECTION,
-        baseline_write=scenarios.INSERT,
+        baseline_write=scenarios.INSERT_RUNS,
     )
     verdicts.append(report.judge_dashboard_speedup(comparison.speedup, comparison.same_numbers))
     verdicts.append(report.judge_export(export.get("seconds", math.nan), export.get("peak_mb", math.nan), requests))
