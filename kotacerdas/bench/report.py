@@ -124,7 +124,7 @@ def judge(
     lines.append(f"{_met(board.ratio >= DASHBOARD_SHARE)} {dashboard}: {board.ratio:.0%} of hello-world (≥ 25 %)")
     base = baseline_rate(list(rows.values()), baseline_write)
     share = rows[write].rate / base if base else math.nan
-    lines.append(f"{_met(share >= WRITE_SHARE)} {write}: {share:.0%} of the bare INSERT's rate (≥ 60 %)")
+    lines.append(f"{_met(share >= WRITE_SHARE)} {write}: {share:.1%} of the bare INSERT's rate (≥ 60 %)")
     return lines
 
 

@@ -81,7 +81,7 @@ class VerdictTests(SimpleTestCase):
                 "met: list: 45% of hello-world (≥ 40 %), p99 45.0 ms (≤ 50)",
                 "NOT met: page: 30% of hello-world (≥ 40 %), p99 80.0 ms (≤ 50)",
                 "NOT met: board: 20% of hello-world (≥ 25 %)",
-                "met: collect: 70% of the bare INSERT's rate (≥ 60 %)",
+                "met: collect: 70.0% of the bare INSERT's rate (≥ 60 %)",
             ],
         )
 
@@ -95,7 +95,7 @@ class VerdictTests(SimpleTestCase):
             write="collect",
             baseline_write=("insert", "insert again"),
         )[-1]
-        self.assertEqual(write, "NOT met: collect: 58% of the bare INSERT's rate (≥ 60 %)")  # 350 / 600
+        self.assertEqual(write, "NOT met: collect: 58.3% of the bare INSERT's rate (≥ 60 %)")  # 350 / 600
 
     def test_it_judges_the_dashboard_speedup_and_says_when_the_numbers_differ(self) -> None:
         self.assertTrue(report.judge_dashboard_speedup(25.0, True).startswith("met:"))
