@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "kotacerdas.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kotacerdas.core.csp.CSPMiddleware",  # django-csp's, the site policy's header built once
     "axes.middleware.AxesMiddleware",
 ]
 
