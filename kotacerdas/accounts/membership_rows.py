@@ -11,7 +11,7 @@ Nothing is kept between requests but the statement: a revoked membership is gone
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,21 @@ _RELATED: tuple[ForeignKey[Any, Any], ...] = tuple(
 class _Statement:
     sql: str
     tables: tuple[Columns, ...]  # the membership, then the _RELATED in order (after the user, when it is read too)
+    along_start: int = 0  # where the columns of a read along the session's statement begin (`Along`)
+
+
+@dataclass(frozen=True)
+class Along:
+    """A read that rides along a session's statement, so a request that needs both makes one round trip.
+
+    `sql(connection)` gives the read's select list and its LEFT JOINs, its tables aliased a0, a1, ... (they may
+    name the session's user as `s.user_id`); `params` are the JOINs' parameters in order. Its values come back
+    as `SessionRow.along`: the first row's columns after the session's. One statement per connection and `name`.
+    """
+
+    name: str
+    sql: Callable[[BaseDatabaseWrapper], tuple[str, str]]
+    params: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ class SessionRow:
     data: str  # session_data, still encoded
     user_id: int | None
     member: tuple[User, list[Membership]] | None  # None: no user named, or none with that id
+    along: tuple[Any, ...] | None = None  # the columns of the read along it (`Along`), if one was asked for
 
 
 def active_memberships(user_id: int) -> list[Membership]:
@@ -68,24 +84,27 @@ def user_with_memberships(user_id: int) -> tuple[User, list[Membership]] | None:
     return _user_and_memberships(statement.tables, rows, connection) if rows else None
 
 
-def session_with_user(session_key: str, now: dt.datetime) -> SessionRow | None:
+def session_with_user(session_key: str, now: dt.datetime, along: Along | None = None) -> SessionRow | None:
     """The session unexpired at `now` and the user its user_id column names, with their active memberships (as
     `user_with_memberships` gives them) in one statement; None when there is no such session.
 
     A logged-in member's request reads the session, then its user, then (nearly always) their memberships: one
-    round trip instead of two. Whether the session's data names the same user is for the caller to check.
+    round trip instead of two; with `along`, that read's too. Whether the session's data names the same user is
+    for the caller to check.
     """
     connection = connections[router.db_for_read(Session)]
-    statement = _session_statement(connection)
+    statement = _session_statement(connection) if along is None else _session_statement_along(connection, along)
+    params = [True, *(along.params if along else ()), session_key, connection.ops.adapt_datetimefield_value(now)]
     with statement_cursor(connection, statement.sql) as cursor:
-        cursor.execute(statement.sql, [True, session_key, connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(statement.sql, params)
         rows = cursor.fetchall()
     if not rows:
         return None
     data, user_id = rows[0][0], rows[0][1]
     user_found = rows[0][statement.tables[0].start] is not None  # the LEFT JOIN found the user
     member = _user_and_memberships(statement.tables, rows, connection) if user_found else None
-    return SessionRow(data=data, user_id=user_id, member=member)
+    along_values = tuple(rows[0][statement.along_start :]) if along else None
+    return SessionRow(data=data, user_id=user_id, member=member, along=along_values)
 
 
 def _user_and_memberships(
@@ -132,18 +151,38 @@ def _user_statement(connection: BaseDatabaseWrapper) -> _Statement:
 @per_connection
 def _session_statement(connection: BaseDatabaseWrapper) -> _Statement:
     """SELECT the session's data and user id, then the columns of `_user_statement` for the user of that id."""
+    return _session_sql(connection)
+
+
+@per_connection
+def _session_statements_along(connection: BaseDatabaseWrapper) -> dict[str, _Statement]:
+    """The session's statement with each read along it (`Along`) asked for on this connection, by its name."""
+    return {}
+
+
+def _session_statement_along(connection: BaseDatabaseWrapper, along: Along) -> _Statement:
+    statements = _session_statements_along(connection)
+    if along.name not in statements:
+        statements[along.name] = _session_sql(connection, *along.sql(connection))
+    return statements[along.name]
+
+
+def _session_sql(connection: BaseDatabaseWrapper, along_select: str = "", along_joins: str = "") -> _Statement:
+    """The session's statement; a read along it adds its columns at the end and its LEFT JOINs after the session's."""
     tables = model_columns(connection, User, Membership, *_related_models(), offset=2)
     session = {name: column(connection, Session, name) for name in ("session_data", "user_id", "session_key")}
     expire_date = column(connection, Session, "expire_date")
     user_pk = connection.ops.quote_name(User._meta.pk.column)
+    select = [f"s.{session['session_data']}", f"s.{session['user_id']}", *(t.select for t in tables), along_select]
+    joins = [_membership_joins(connection), along_joins]
     sql = (
-        f"SELECT s.{session['session_data']}, s.{session['user_id']}, {', '.join(t.select for t in tables)}"
+        f"SELECT {', '.join(filter(None, select))}"
         f" FROM {_table(connection, Session)} s LEFT JOIN {_table(connection, User)} t0"
-        f" ON t0.{user_pk} = s.{session['user_id']} {_membership_joins(connection)}"
+        f" ON t0.{user_pk} = s.{session['user_id']} {' '.join(filter(None, joins))}"
         f" WHERE s.{session['session_key']} = %s AND s.{expire_date} > %s"
         f" ORDER BY t1.{column(connection, Membership, 'id')}"
     )
-    return _Statement(sql, tables)
+    return _Statement(sql, tables, along_start=tables[-1].end)
 
 
 def _membership_joins(connection: BaseDatabaseWrapper) -> str:

@@ -9,6 +9,10 @@ save, or a tampered value) is a new text, decoded and checked afresh. Every load
 Who is logged in is still decided as Django decides it, from the decoded data (auth.get_user, with its check of
 the password hash): the user read with the session is used only for the id the data names (`user_read_with`,
 while accounts.middleware asks), else the backend reads the user with a statement of its own.
+
+A view that will read something for the session's user anyway may ask for it to be read along the session's
+statement (`read_along`, before the session is first read): its values are kept only under the same condition
+as the user (`along_values`), else the view reads it itself.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kotacerdas.accounts.membership_rows import session_with_user
+from kotacerdas.accounts.membership_rows import Along, session_with_user
 from kotacerdas.accounts.models import Session, User
 
 if TYPE_CHECKING:
@@ -44,6 +48,8 @@ class SessionStore(db.SessionStore):
     with the user of its user_id column and their memberships (kept as `member` when the data names that user)."""
 
     member: tuple[User, list[Membership]] | None = None
+    along: Along | None = None  # a read to make along the session's statement (`read_along`)
+    along_values: tuple[Any, ...] | None = None  # its values, when the session's data names the user read with it
 
     @classmethod
     def get_model_class(cls) -> type[Session]:
@@ -57,14 +63,14 @@ class SessionStore(db.SessionStore):
         return session
 
     def load(self) -> dict[str, Any]:
-        self.member = None
-        row = session_with_user(self.session_key, timezone.now()) if self.session_key else None
+        self.member = self.along_values = None
+        row = session_with_user(self.session_key, timezone.now(), self.along) if self.session_key else None
         if row is None:  # missing or expired: a new session, as db.SessionStore does
             self._session_key = None
             return {}
         data = _own_copy(self._decoded(row.data))
         if row.member is not None and _user_id(data.get(SESSION_KEY)) == row.user_id:
-            self.member = row.member
+            self.member, self.along_values = row.member, row.along
         return data
 
     def _decoded(self, text: str) -> dict[str, Any]:
@@ -76,6 +82,15 @@ class SessionStore(db.SessionStore):
             if data:  # a text that failed its signature decodes to {}: not kept, checked again next time
                 _decoded[text] = data
         return data
+
+
+def read_along(session: SessionBase, along: Along) -> bool:
+    """Ask for `along` to be read with the session's statement; False when that is too late (read already) or the
+    session is not of this engine."""
+    if not isinstance(session, SessionStore) or hasattr(session, "_session_cache"):
+        return False
+    session.along = along
+    return True
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from django.urls import register_converter
 
+MAX_PK = 10**18 - 1  # the largest key the converter matches (18 digits): below every database's integer limit
+
 
 class PrimaryKeyConverter:
     regex = "[1-9][0-9]{0,17}"

@@ -81,12 +81,14 @@ def _plain(model: type[Model]) -> bool:
     return not pre_init.has_listeners(model) and not post_init.has_listeners(model)
 
 
-def model_columns(connection: BaseDatabaseWrapper, *models: type[Model], offset: int = 0) -> tuple[Columns, ...]:
+def model_columns(
+    connection: BaseDatabaseWrapper, *models: type[Model], offset: int = 0, alias: str = "t"
+) -> tuple[Columns, ...]:
     """The columns of each model, one after the other in the row from column `offset` on (columns of the
-    statement's own before them), its table aliased t0, t1, ... in this order."""
+    statement's own before them), its table aliased t0, t1, ... in this order (another letter with `alias`)."""
     found: list[Columns] = []
     for n, model in enumerate(models):
-        found.append(_columns(connection, model, f"t{n}", found[-1].end if found else offset))
+        found.append(_columns(connection, model, f"{alias}{n}", found[-1].end if found else offset))
     return tuple(found)
 
 

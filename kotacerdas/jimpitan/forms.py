@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.accounts.models import Membership, User
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.converters import MAX_PK
 from kotacerdas.jimpitan.models import (
     MAX_ENTRY_AMOUNT,
     MAX_MONTHLY_TARIFF,
@@ -250,7 +251,7 @@ class _SharedFields(dict[str, forms.Field]):
 class CollectionForm(IdempotentForm):
     """A house's record as the phone posts it, once per house a night (~4 % of the POST was copying its fields)."""
 
-    household = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    household = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_PK)  # a 20-digit id: 400
     amount = rupiah_field(_("Amount (Rp)"), required=False)
     method = forms.ChoiceField(choices=Method.choices, required=False, widget=forms.HiddenInput)
     # Set by the page's script when the phone queued the record while offline (ISO 8601).

@@ -7,7 +7,7 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -37,6 +37,9 @@ from kotacerdas.jimpitan.models import (
     ShiftStatus,
 )
 from kotacerdas.regions.models import Area, Region
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
 
 COLLECT = Perm.JIMPITAN_COLLECT
 MANAGE = Perm.JIMPITAN_MANAGE
@@ -100,16 +103,24 @@ def get_shift(*, user: Any, region: Region, pk: int) -> Shift:
     return _owned(found.select_related("fund", "fund__area", "group").first(), region)
 
 
-def get_shift_and_household(*, user: Any, region: Region, pk: int, household_pk: int) -> tuple[Shift, Household]:
+def get_shift_and_household(
+    *, user: Any, region: Region, pk: int, household_pk: int, session: SessionBase | None = None
+) -> tuple[Shift, Household]:
     """A shift and one house of its fund, for recording that house, in one query (404 if either is not the user's).
 
     The shift comes with its fund, RT (the user's own Area object) and group, and with whether `user` is in that
     group, so that the duty check of `collection_record` needs no query of its own (`in_group_known`). The read is
-    one plain SQL statement (rows.py); the RT is checked here, against the RTs the user collects for.
+    one plain SQL statement (rows.py), or none when `session` read it along its own for this user; the region and
+    the RT are checked here, against the RTs the user collects for.
     """
-    found = rows.shift_and_household(region_id=region.pk, shift_id=pk, household_id=household_pk, user_id=user.pk)
+    found = _shift_and_household(user, region, pk, household_pk, session)
     areas = {area.pk: area for area in areas_with_perm(user, region, COLLECT)}
-    if found is None or found.household.fund_id != found.shift.fund_id or found.fund.area_id not in areas:
+    if (
+        found is None
+        or found.shift.region_id != region.pk
+        or found.household.fund_id != found.shift.fund_id
+        or found.fund.area_id not in areas
+    ):
         raise Http404
     shift, fund, household = found.shift, found.fund, found.household
     shift.region = fund.region = household.region = region
@@ -118,6 +129,18 @@ def get_shift_and_household(*, user: Any, region: Region, pk: int, household_pk:
     shift.group = found.group
     setattr(shift, _IN_GROUP_OF, {user.pk: found.in_group})
     return shift, household
+
+
+def _shift_and_household(
+    user: Any, region: Region, pk: int, household_pk: int, session: SessionBase | None
+) -> rows.ShiftAndHousehold | None:
+    """What the session read along its statement for this user, shift and house (`rows.along_session`), else a read."""
+    along, values = getattr(session, "along", None), getattr(session, "along_values", None)
+    member = getattr(session, "member", None)
+    read_for_user = member is not None and member[0].pk == user.pk
+    if values is not None and read_for_user and rows.is_along_session(along, shift_id=pk, household_id=household_pk):
+        return rows.shift_and_household_along(values)
+    return rows.shift_and_household(region_id=region.pk, shift_id=pk, household_id=household_pk, user_id=user.pk)
 
 
 def in_group_known(*, shift: Shift, user: Any) -> bool | None:

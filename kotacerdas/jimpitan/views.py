@@ -7,14 +7,17 @@ The collection endpoint also answers JSON, for the page's offline queue; without
 from __future__ import annotations
 
 import mimetypes
+import re
 import uuid
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from kotacerdas.accounts import sessions
 from kotacerdas.accounts.roles import Perm
 from kotacerdas.accounts.selectors import has_perm
+from kotacerdas.core.converters import PrimaryKeyConverter
 from kotacerdas.core.edges import attempt
 from kotacerdas.core.errors import ApplicationError
 from kotacerdas.core.tenancy import region_page
 from kotacerdas.core.types import RegionRequest
 from kotacerdas.jimpitan import forms as jimpitan_forms
-from kotacerdas.jimpitan import nights, qr, selectors, services
+from kotacerdas.jimpitan import nights, qr, rows, selectors, services
 from kotacerdas.jimpitan.access import jimpitan_page
 from kotacerdas.jimpitan.models import Fund, Household, Method, Shift
 from kotacerdas.jimpitan.pdf import report_pdf
@@ -397,13 +402,28 @@ def _back_to_tonight(request: RegionRequest, region: Region, shift: Shift) -> st
     return _safe_next(request, reverse("jimpitan:tonight", args=[region.slug, shift.fund_id]))
 
 
+def _read_along_session(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Decorator (outside `jimpitan_page`, which reads the session first): the shift and the house the POST names
+    are read along the session's own statement (`rows.along_session`); a house id that is no number is not."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, region_slug: str, shift_id: int) -> HttpResponseBase:
+        household = request.POST.get("household", "")
+        if re.fullmatch(PrimaryKeyConverter.regex, household):  # the form checks it; this decides the read along
+            sessions.read_along(request.session, rows.along_session(shift_id=shift_id, household_id=int(household)))
+        return view(request, region_slug, shift_id)
+
+    return wrapper
+
+
 @require_POST
+@_read_along_session
 @jimpitan_page(perm=COLLECT)
 def collection_create(request: RegionRequest, region: Region, shift_id: int) -> HttpResponse:
     """Record one house; JSON for the offline queue, a redirect with a message for a plain form.
 
-    The shift and the house are read in one query: a phone's POST costs the session with its user and their
-    memberships (one statement), that read and the write (one statement; issue #8).
+    A phone's POST costs two statements: the session with its user, their memberships, the shift and the house
+    (`_read_along_session`), and the write (issue #8).
     """
     form = jimpitan_forms.CollectionForm(request.POST)
     if not form.is_valid():
@@ -413,7 +433,7 @@ def collection_create(request: RegionRequest, region: Region, shift_id: int) -> 
     d = form.cleaned_data
     try:
         shift, household = selectors.get_shift_and_household(
-            user=request.user, region=region, pk=shift_id, household_pk=d["household"]
+            user=request.user, region=region, pk=shift_id, household_pk=d["household"], session=request.session
         )
     except Http404:
         if not _wants_json(request):

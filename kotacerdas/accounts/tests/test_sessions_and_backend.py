@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from kotacerdas.accounts import sessions
 from kotacerdas.accounts.backends import BACKEND_PATH, UserBackend
+from kotacerdas.accounts.membership_rows import Along
 from kotacerdas.accounts.middleware import AuthenticationMiddleware
 from kotacerdas.accounts.models import Session, User
 from kotacerdas.accounts.selectors import memberships_of
@@ -185,6 +186,31 @@ class SessionWithUserTests(RegionTestCase):
             user = self.user_of(key)
             self.assertEqual(user.pk, self.officer.pk)
         self.assertEqual({m.user_id for m in memberships_of(user)}, {self.officer.pk})
+
+    def region_along(self) -> Along:
+        """A read along the session's statement: the region by id and whether the session's user is a member."""
+
+        def sql(connection: Any) -> tuple[str, str]:
+            member = "EXISTS (SELECT 1 FROM accounts_membership m WHERE m.region_id = a0.id AND m.user_id = s.user_id)"
+            return f"a0.slug, {member}", "LEFT JOIN regions_region a0 ON a0.id = %s"
+
+        return Along(name="test.region", sql=sql, params=(self.region.pk,))
+
+    def test_a_read_along_the_sessions_statement_costs_no_statement_of_its_own(self) -> None:
+        store = sessions.SessionStore(session_key=self.login(self.officer))
+        self.assertTrue(sessions.read_along(store, self.region_along()))
+        with self.assertNumQueries(1):
+            self.assertEqual(store[SESSION_KEY], str(self.officer.pk))
+        self.assertEqual(store.along_values, (self.region.slug, True))
+        self.assertFalse(sessions.read_along(store, self.region_along()))  # too late: the session was read
+
+    def test_a_read_along_is_kept_only_for_the_user_the_data_names(self) -> None:
+        key = self.login(self.officer)
+        Session.objects.filter(session_key=key).update(user_id=self.citizen.pk)  # a column out of step
+        store = sessions.SessionStore(session_key=key)
+        sessions.read_along(store, self.region_along())
+        self.assertEqual(store[SESSION_KEY], str(self.officer.pk))
+        self.assertIsNone(store.along_values)  # read for the column's user, so not for the data's
 
     def test_djangos_checks_still_apply_to_the_user_read_with_the_session(self) -> None:
         key = self.login(self.officer)

@@ -243,21 +243,32 @@ class TonightViewTests(JimpitanViewTestCase):
 
     def test_it_records_a_house_in_a_fixed_number_of_queries(self) -> None:
         shift = self.open_shift()
-        # session+user+memberships (and region), the shift with its fund, group, the house and whether the
-        # user is in the group; then the write in a savepoint (the test's transaction is open; in production there
-        # is none): PostgreSQL one statement, SQLite one INSERT into the pair's view and the new ids read back
+        # session+user+memberships (and region) with, along them, the shift with its fund, group, the house and
+        # whether the user is in the group; then the write in a savepoint (the test's transaction is open; in
+        # production there is none): PostgreSQL one statement, SQLite one INSERT into the pair's view and the new
+        # ids read back
         postgresql = connection.vendor == "postgresql"
         write = 3 if postgresql else 4
         for user, house in ((self.ronda, self.house1), (self.treasurer, self.house2)):
             with self.subTest(user=user.username):
                 self.as_user(user)
-                with self.assertNumQueries(2 + write):
+                with self.assertNumQueries(1 + write):
                     response = self.post_record(shift, house, HTTP_ACCEPT="application/json")
                 self.assertEqual(response.status_code, 201)
         # a double scan: the insert fails (rollback to the savepoint, release), then the house's record of the night
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.post_record(shift, self.house1, HTTP_ACCEPT="application/json")
         self.assertEqual(response.status_code, 409)
+
+    def test_a_house_id_beyond_any_key_is_a_clear_answer(self) -> None:
+        shift = self.open_shift()
+        for house in ("99999999999999999999", "١٢", "0"):  # past a bigint, Arabic-Indic digits, zero
+            with self.subTest(house=house):
+                data = {"household": house}
+                response = self.post_record(shift, self.house1, data=data, HTTP_ACCEPT="application/json")
+                self.assertIn(response.status_code, (400, 404))
+                self.assertFalse(response.json()["ok"])
+        self.assertFalse(Collection.objects.exists())
 
     def test_it_answers_the_offline_queue_in_json_and_counts_a_retry_once(self) -> None:
         shift, key = self.open_shift(), uuid.uuid4()
