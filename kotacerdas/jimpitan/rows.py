@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -51,10 +52,7 @@ def shift_and_household(*, region_id: int, shift_id: int, household_id: int, use
     with statement_cursor(connection, statement.sql) as cursor:
         cursor.execute(statement.sql, [user_id, shift_id, region_id, household_id])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    shift, fund, household, group = (table.instance(row, connection) for table in statement.tables)
-    return ShiftAndHousehold(shift, fund, household, group, in_group=bool(row[-1]))
+    return None if row is None else _found(statement.tables, row, connection)
 
 
 def along_session(*, shift_id: int, household_id: int) -> Along:
@@ -71,11 +69,14 @@ def is_along_session(along: Along | None, *, shift_id: int, household_id: int) -
 def shift_and_household_along(values: Sequence[object]) -> ShiftAndHousehold | None:
     """What the read along the session's statement found (its values); None when the shift or the house is not there."""
     connection = connections[router.db_for_read(Session)]  # where the session's statement ran
-    tables = _along_tables(connection)
-    shift, fund, household, group = (table.instance(values, connection) for table in tables)
-    if shift is None or household is None:
-        return None
-    return ShiftAndHousehold(shift, fund, household, group, in_group=bool(values[-1]))
+    found = _found(_along_tables(connection), values, connection)
+    return None if found.shift is None or found.household is None else found
+
+
+def _found(tables: Sequence[Columns], row: Sequence[Any], connection: BaseDatabaseWrapper) -> ShiftAndHousehold:
+    """The instances of a row of either read (shift, fund, house, group; then whether the user is in the group)."""
+    shift, fund, household, group = (table.instance(row, connection) for table in tables)
+    return ShiftAndHousehold(shift, fund, household, group, in_group=bool(row[-1]))
 
 
 @per_connection
@@ -86,16 +87,8 @@ def _along_tables(connection: BaseDatabaseWrapper) -> tuple[Columns, ...]:
 def _along_sql(connection: BaseDatabaseWrapper) -> tuple[str, str]:
     """The select list and LEFT JOINs of the read along the session's statement (shift a0 by id, its fund a1, the
     house a2 by id, the group a3; whether the session's user `s.user_id` is in that group)."""
-    quote = connection.ops.quote_name
-    column = partial(quoted_column, connection)
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
-    in_group = (
-        f"EXISTS (SELECT 1 FROM {table(RondaGroupMember)} m WHERE m.{column(RondaGroupMember, 'group')} = "
-        f"a0.{column(Shift, 'group')} AND m.{column(RondaGroupMember, 'user')} = s.{column(Session, 'user_id')})"
-    )
+    column, table = partial(quoted_column, connection), partial(_table, connection)
+    in_group = _in_group(connection, shift="a0", user=f"s.{column(Session, 'user_id')}")
     joins = (
         f"LEFT JOIN {table(Shift)} a0 ON a0.{column(Shift, 'id')} = %s"
         f" LEFT JOIN {table(Fund)} a1 ON a1.{column(Fund, 'id')} = a0.{column(Shift, 'fund')}"
@@ -108,18 +101,9 @@ def _along_sql(connection: BaseDatabaseWrapper) -> tuple[str, str]:
 @per_connection
 def _read_statement(connection: BaseDatabaseWrapper) -> _Read:
     """SELECT every column of the shift (t0), its fund (t1), the house (t2) and the group (t3, may be NULL)."""
-    quote = connection.ops.quote_name
     tables = model_columns(connection, Shift, Fund, Household, RondaGroup)
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
-    column = partial(quoted_column, connection)
-
-    in_group = (
-        f"EXISTS (SELECT 1 FROM {table(RondaGroupMember)} m WHERE m.{column(RondaGroupMember, 'group')} = "
-        f"t0.{column(Shift, 'group')} AND m.{column(RondaGroupMember, 'user')} = %s)"
-    )
+    column, table = partial(quoted_column, connection), partial(_table, connection)
+    in_group = _in_group(connection, shift="t0", user="%s")
     sql = (
         f"SELECT {', '.join(t.select for t in tables)}, {in_group} FROM {table(Shift)} t0"
         f" INNER JOIN {table(Fund)} t1 ON t1.{column(Fund, 'id')} = t0.{column(Shift, 'fund')}"
@@ -129,3 +113,16 @@ def _read_statement(connection: BaseDatabaseWrapper) -> _Read:
         f" AND t2.{column(Household, 'id')} = %s"
     )
     return _Read(sql, tables)
+
+
+def _in_group(connection: BaseDatabaseWrapper, *, shift: str, user: str) -> str:
+    """Whether the user (a parameter or a column) is in the group of the shift aliased `shift`."""
+    column = partial(quoted_column, connection)
+    return (
+        f"EXISTS (SELECT 1 FROM {_table(connection, RondaGroupMember)} m WHERE m.{column(RondaGroupMember, 'group')}"
+        f" = {shift}.{column(Shift, 'group')} AND m.{column(RondaGroupMember, 'user')} = {user})"
+    )
+
+
+def _table(connection: BaseDatabaseWrapper, model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
